@@ -1,0 +1,83 @@
+// Shared shapes of the modelling code. Everything here is plain JSON-serialisable data (no class
+// instances) except the numeric matrices, so specs can be stored in the registry and passed between
+// activities as files.
+
+/** How one raw CSV column is read. Numbers are `numeric`; anything else is `categorical`. */
+export type ColumnKind = 'numeric' | 'categorical';
+
+/** One raw input column of the model, in CSV order (target and id column excluded). */
+export interface InputColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** Preprocessing of one numeric column: impute missing with `impute`, then (x - mean) / std. */
+export interface NumericFeature {
+  name: string;
+  impute: number;
+  mean: number;
+  /** Never 0: a constant column gets std 1 so the transform stays finite. */
+  std: number;
+}
+
+/** One-hot encoding of one categorical column; a missing value is the level `""`. */
+export interface CategoricalFeature {
+  name: string;
+  levels: string[];
+}
+
+/**
+ * Everything needed to turn raw records into the model's design matrix. The design matrix column
+ * order is: every numeric feature (in `numeric` order), then every categorical level (in
+ * `categorical` order, levels in `levels` order). The ONNX export follows the same order.
+ */
+export interface FeatureSpec {
+  inputs: InputColumn[];
+  numeric: NumericFeature[];
+  categorical: CategoricalFeature[];
+}
+
+/** A dense row-major matrix. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+/** A fitted binary logistic regression on the design matrix. */
+export interface LogisticModel {
+  weights: number[];
+  intercept: number;
+}
+
+/** A table of raw values as read from CSV, column-major, one string per cell ('' when blank). */
+export interface RawTable {
+  header: string[];
+  rowCount: number;
+  columns: Record<string, string[]>;
+}
+
+export interface ConfusionMatrix {
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+}
+
+export interface ClassificationMetrics {
+  rocAuc: number;
+  prAuc: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  logLoss: number;
+  brier: number;
+  threshold: number;
+  confusion: ConfusionMatrix;
+  rows: number;
+  positives: number;
+}
+
+/** A raw record as a client sends it: CSV column name to value (string for categories, number for numerics). */
+export type RawRecord = Record<string, unknown>;

@@ -1,0 +1,26 @@
+import type { ClassificationMetrics, FeatureSpec } from '../models/types';
+
+/** One registered model version as stored in the registry. Paths are absolute. */
+export interface ModelVersionRecord {
+  modelName: string;
+  version: number;
+  /** The ONNX file; its content hashes to `artifactSha256`. */
+  artifactPath: string;
+  artifactSha256: string;
+  /** JSON file `{ records: RawRecord[], probabilities: number[] }`: held-back test rows and the outputs the model must give. */
+  expectedPath: string;
+  spec: FeatureSpec;
+  threshold: number;
+  target: string;
+  positiveLabel: string;
+  dataUri: string;
+  dataSha256: string;
+  dataRows: number;
+  params: Record<string, unknown>;
+  metrics: ClassificationMetrics;
+  packageVersion: string;
+  gitCommit: string | null;
+  workflowId: string;
+  runId: string;
+  createdAt: string;
+}

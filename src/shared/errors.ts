@@ -1,0 +1,49 @@
+// Typed, non-retryable failures. Each class sets an explicit `name`; activities throw them and the
+// workflow lists the names in `nonRetryableErrorTypes`, so bad data fails fast instead of retrying.
+
+/** One problem found in input data or a request; `row` is the 1-based data row (header excluded). */
+export interface DataProblem {
+  code: string;
+  column?: string;
+  row?: number;
+  count?: number;
+  message: string;
+}
+
+export class InvalidDataError extends Error {
+  override readonly name = 'InvalidDataError';
+  constructor(
+    message: string,
+    readonly problems: DataProblem[],
+  ) {
+    super(message);
+  }
+}
+
+/** The exported ONNX model does not reproduce the trained model's outputs. */
+export class ModelCheckError extends Error {
+  override readonly name = 'ModelCheckError';
+  constructor(
+    message: string,
+    readonly mismatches: { row: number; expected: number; actual: number }[],
+  ) {
+    super(message);
+  }
+}
+
+/** Input of a workflow or activity is malformed (not the data, the request itself). */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+}
+
+/** A stored artifact does not match its recorded sha256. */
+export class ArtifactIntegrityError extends Error {
+  override readonly name = 'ArtifactIntegrityError';
+}
+
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'InvalidDataError',
+  'ModelCheckError',
+  'InvalidInputError',
+  'ArtifactIntegrityError',
+];
