@@ -1,0 +1,90 @@
+import type { ClassificationMetrics, InputColumn } from '../models/types';
+
+// Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
+// payload, so histories stay small whatever the data set's size.
+
+export interface ValidateDataInput {
+  dataUri: string;
+  target: string;
+  positiveLabel?: string;
+  idColumn?: string;
+  minRowsPerClass: number;
+}
+
+export interface ValidatedData {
+  dataPath: string;
+  dataSha256: string;
+  rows: number;
+  target: string;
+  positiveLabel: string;
+  negativeLabel: string;
+  idColumn: string | null;
+  inputs: InputColumn[];
+  classCounts: Record<string, number>;
+  /** Blank values per column that training imputes (e.g. Telco's TotalCharges: 11). */
+  missing: { column: string; count: number; exampleRow: number }[];
+  profilePath: string;
+}
+
+export interface TrainModelInput {
+  modelName: string;
+  data: ValidatedData;
+  seed: number;
+}
+
+export interface TrainedModel {
+  /** JSON file with the feature spec, coefficients, threshold and metrics. */
+  trainedPath: string;
+  trainedSha256: string;
+  /** JSON file with the held-back test records and the probabilities the model gives them. */
+  expectedPath: string;
+  expectedSha256: string;
+  metrics: ClassificationMetrics;
+  threshold: number;
+  params: Record<string, unknown>;
+}
+
+export interface ExportModelInput {
+  modelName: string;
+  trained: TrainedModel;
+}
+
+export interface ExportedModel {
+  onnxPath: string;
+  onnxSha256: string;
+  checkedRows: number;
+  maxAbsDiff: number;
+}
+
+export interface RegisterModelInput {
+  modelName: string;
+  dataUri: string;
+  data: ValidatedData;
+  trained: TrainedModel;
+  exported: ExportedModel;
+}
+
+export interface RegisteredModel {
+  version: number;
+  artifactSha256: string;
+  created: boolean;
+}
+
+export interface DeployModelInput {
+  modelName: string;
+  version: number;
+}
+
+export interface DeployOutcome {
+  deployed: boolean;
+  reason: string;
+  smokeRows: number;
+  maxAbsDiff: number | null;
+  servingVersion: number | null;
+}
+
+export interface RejectModelInput {
+  modelName: string;
+  version: number;
+  reason: string;
+}

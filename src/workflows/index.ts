@@ -1,0 +1,2 @@
+// Everything the worker's workflow bundle contains: one workflow a file, re-exported here.
+export { mlLifecycle, progressQuery } from './ml-lifecycle';
