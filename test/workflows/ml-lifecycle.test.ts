@@ -144,9 +144,9 @@ describe('mlLifecycle workflow logic', () => {
     const { result } = await run(
       { modelName: 'churn', dataUri: '/data/x.csv' },
       fakeActivities(calls, {
-        deployModel: async () => {
+        deployModel: () => {
           calls.push('deployModel');
-          throw ApplicationFailure.nonRetryable('scoring server unreachable', 'ScoringUnavailable');
+          return Promise.reject(ApplicationFailure.nonRetryable('scoring server unreachable', 'ScoringUnavailable'));
         },
       }),
     );
@@ -173,9 +173,9 @@ describe('mlLifecycle workflow logic', () => {
     const { error } = await run(
       { modelName: 'churn', dataUri: '/data/x.csv' },
       fakeActivities(calls, {
-        validateData: async () => {
+        validateData: () => {
           calls.push('validateData');
-          throw ApplicationFailure.create({ type: 'InvalidDataError', message: 'bad', nonRetryable: false });
+          return Promise.reject(ApplicationFailure.create({ type: 'InvalidDataError', message: 'bad', nonRetryable: false }));
         },
       }),
     );
