@@ -46,4 +46,6 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ModelCheckError',
   'InvalidInputError',
   'ArtifactIntegrityError',
+  // Training that does not converge will not converge on a retry either (src/models/training.ts).
+  'ConvergenceError',
 ];

@@ -1,0 +1,14 @@
+// Every random choice in training (the split, synthetic test data) goes through this generator so a
+// seed reproduces a run exactly; Math.random cannot be seeded.
+
+/** A seeded uniform [0, 1) generator (mulberry32): tiny, fast and identical on every platform. */
+export function createRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
