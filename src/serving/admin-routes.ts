@@ -1,0 +1,48 @@
+import type { FastifyPluginCallback } from 'fastify';
+import type { ModelPool } from './model-pool';
+
+export interface AdminRoutesOptions {
+  pool: ModelPool;
+}
+
+const versionParams = {
+  type: 'object',
+  required: ['name', 'version'],
+  properties: { name: { type: 'string', minLength: 1 }, version: { type: 'integer', minimum: 1 } },
+} as const;
+
+const servingSchema = {
+  params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+  body: { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } },
+} as const;
+
+/**
+ * What the deploy step calls: load (stage) a version, then point serving at it. Staging first means
+ * the slow part (reading and checking the artifact, creating the session) happens while the old
+ * version still answers, and a bad artifact is refused before anything changes.
+ */
+export const adminRoutes: FastifyPluginCallback<AdminRoutesOptions> = (app, { pool }, done) => {
+  app.post<{ Params: { name: string; version: number } }>(
+    '/admin/models/:name/versions/:version/load',
+    { schema: { params: versionParams } },
+    async (request) => {
+      const { name, version } = request.params;
+      const { record } = await pool.stage(name, version);
+      return { name, version, sha256: record.artifactSha256 };
+    },
+  );
+
+  app.put<{ Params: { name: string }; Body: { version: number } }>(
+    '/admin/models/:name/serving',
+    { schema: servingSchema },
+    async (request) => {
+      const { name } = request.params;
+      const previous = await pool.promote(name, request.body.version);
+      request.log.info({ name, version: request.body.version, previous }, 'serving version promoted');
+      return { name, version: pool.servingVersion(name) ?? null, previous: previous ?? null };
+    },
+  );
+
+  app.get('/admin/models', () => ({ models: pool.describe() }));
+  done();
+};

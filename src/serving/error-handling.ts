@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorBody, ProblemDetail } from './problems';
+import { ServingError } from './problems';
+
+/**
+ * The single place errors become responses: every failure, ours or fastify's (bad JSON, too large,
+ * wrong content type, schema validation, unknown route), answers `{ error, details }` with a 4xx
+ * status when the request was at fault, so a bad request never surfaces as a 500.
+ */
+export function installErrorHandling(app: FastifyInstance, options: { bodyLimit: number }): void {
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const { statusCode, body } = toResponse(error, options.bodyLimit);
+    if (statusCode >= 500) request.log.error({ err: error }, body.error);
+    return reply.code(statusCode).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: `Route ${request.method} ${request.url} not found`, details: [] } satisfies ErrorBody),
+  );
+}
+
+function toResponse(error: unknown, bodyLimit: number): { statusCode: number; body: ErrorBody } {
+  if (error instanceof ServingError) {
+    return { statusCode: error.statusCode, body: { error: error.message, details: error.details } };
+  }
+  if (!(error instanceof Error)) return { statusCode: 500, body: { error: 'Internal error', details: [] } };
+  // A stored artifact that no longer matches its recorded hash: the registry and the file disagree.
+  if (error.name === 'ArtifactIntegrityError') {
+    return {
+      statusCode: 409,
+      body: { error: `Model artifact failed its sha256 check: ${error.message}`, details: [] },
+    };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) {
+    return {
+      statusCode: 400,
+      body: { error: 'Invalid request', details: validationDetails(fastifyError as FastifyError) },
+    };
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const message = clientErrorMessage(fastifyError.code, error.message, bodyLimit);
+    return { statusCode: status, body: { error: message, details: [{ row: null, field: null, message }] } };
+  }
+  return { statusCode: 500, body: { error: `Internal error: ${error.message}`, details: [] } };
+}
+
+function clientErrorMessage(code: string | undefined, message: string, bodyLimit: number): string {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `${message}: the limit is ${bodyLimit} bytes`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `${message}; send Content-Type: application/json`;
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is empty; send a JSON object';
+    default:
+      return message;
+  }
+}
+
+function validationDetails(error: FastifyError): ProblemDetail[] {
+  return (error.validation ?? []).map((issue) => {
+    const missing = (issue.params as { missingProperty?: unknown }).missingProperty;
+    const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const field = typeof missing === 'string' ? (path ? `${path}.${missing}` : missing) : path || null;
+    const where = `${error.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
+    return { row: null, field, message: `${where} ${issue.message ?? 'is invalid'}` };
+  });
+}

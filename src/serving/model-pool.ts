@@ -1,0 +1,293 @@
+import { OnnxScorer } from '../models/onnx-scorer';
+import type { ModelVersionRecord } from '../registry/types';
+import type { ModelSource } from './model-source';
+import { notFound } from './problems';
+
+export const DEFAULT_REFRESH_INTERVAL_MS = 2000;
+
+/** What the pool needs of a loaded model; `OnnxScorer` in production. */
+export type Scorer = Pick<OnnxScorer, 'score' | 'release'>;
+
+/** A loaded version: its registry record and its scorer. */
+export interface LoadedModel {
+  record: ModelVersionRecord;
+  scorer: Scorer;
+}
+
+export interface ModelPoolOptions {
+  source: ModelSource;
+  refreshIntervalMs?: number;
+  /** Loads an artifact; by default `OnnxScorer.fromFile`, which refuses a file whose sha256 differs. */
+  load?: (record: ModelVersionRecord) => Promise<Scorer>;
+}
+
+export interface PoolLog {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+/** What one `refresh()` changed and what it could not load. */
+export interface RefreshReport {
+  promoted: { name: string; version: number; previous: number | undefined }[];
+  unserved: { name: string; version: number }[];
+  failed: { name: string; version: number; error: Error }[];
+}
+
+export interface PoolModelState {
+  name: string;
+  serving: number | null;
+  loaded: { version: number; sha256: string; staged: boolean; serving: boolean; inFlight: number }[];
+}
+
+/**
+ * One (name, version) slot. `holds` counts requests using its scorer and promotes waiting for its
+ * load, so it is never released under them.
+ */
+interface Entry {
+  name: string;
+  version: number;
+  ready: Promise<LoadedModel>;
+  loaded?: LoadedModel;
+  staged: boolean;
+  holds: number;
+}
+
+/**
+ * The loaded models of a scoring server: one scorer per (name, version), loaded once and shared, and
+ * per model name a serving pointer. A request captures the entry it uses when it starts, so swapping
+ * the pointer never disturbs requests in flight; an entry that is neither serving nor staged is
+ * released when its last request ends.
+ */
+export class ModelPool {
+  private readonly entries = new Map<string, Entry>();
+  private readonly serving = new Map<string, number>();
+  /** The serving version the source reported last time, per name: refresh acts only on changes there. */
+  private readonly sourceServing = new Map<string, number>();
+  /** Per name, the latest promote asked for: an earlier one whose load finishes later must not win. */
+  private readonly promoteTickets = new Map<string, number>();
+  private readonly load: (record: ModelVersionRecord) => Promise<Scorer>;
+  private readonly refreshIntervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ModelPoolOptions) {
+    this.load = options.load ?? ((record) => OnnxScorer.fromFile(record.artifactPath, record.artifactSha256));
+    this.refreshIntervalMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+  }
+
+  /** Loads what the source serves, then follows it every `refreshIntervalMs` so extra replicas track the registry. */
+  async start(log?: PoolLog): Promise<RefreshReport> {
+    const report = await this.refresh();
+    logReport(report, log);
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.refresh()
+          .then((next) => logReport(next, log))
+          .catch((error: unknown) => log?.warn({ err: error }, 'model refresh failed'))
+          .finally(() => {
+            if (!this.closed) tick();
+          });
+      }, this.refreshIntervalMs);
+      // The timer must not keep a process alive that has nothing else to do.
+      this.timer.unref();
+    };
+    if (!this.closed) tick();
+    return report;
+  }
+
+  /**
+   * Applies changes of the source's serving versions. Only changes: a version promoted through
+   * `promote()` (the deploy step) is not reverted because the source has not caught up yet.
+   */
+  async refresh(): Promise<RefreshReport> {
+    const report: RefreshReport = { promoted: [], unserved: [], failed: [] };
+    const listed = new Map(this.options.source.listServing().map((record) => [record.modelName, record.version]));
+    await Promise.all(
+      [...listed].map(async ([name, version]) => {
+        if (this.sourceServing.get(name) === version) return;
+        try {
+          const previous = this.serving.get(name);
+          if (previous !== version) {
+            await this.promote(name, version);
+            report.promoted.push({ name, version, previous });
+          }
+          this.sourceServing.set(name, version);
+        } catch (error) {
+          // Not remembered, so the next refresh tries again (the artifact may be repaired).
+          report.failed.push({ name, version, error: error instanceof Error ? error : new Error(String(error)) });
+        }
+      }),
+    );
+    for (const [name, version] of this.sourceServing) {
+      if (listed.has(name)) continue;
+      this.sourceServing.delete(name);
+      if (this.serving.get(name) === version) {
+        this.serving.delete(name);
+        const entry = this.entries.get(key(name, version));
+        if (entry) this.releaseIfUnused(entry);
+        report.unserved.push({ name, version });
+      }
+    }
+    return report;
+  }
+
+  /** Loads a version and keeps it loaded without serving it. Unknown versions are a 404. */
+  async stage(name: string, version: number): Promise<LoadedModel> {
+    const entry = this.entryFor(name, version);
+    entry.staged = true;
+    return entry.ready;
+  }
+
+  /** Lets a staged version go; it is released once nothing serves or uses it. */
+  unstage(name: string, version: number): void {
+    const entry = this.entries.get(key(name, version));
+    if (!entry) return;
+    entry.staged = false;
+    this.releaseIfUnused(entry);
+  }
+
+  /**
+   * Loads `version` (if need be) and then makes it the serving one in a single assignment. The
+   * previous version keeps answering until then, and its in-flight requests finish on it.
+   * Resolves to the version served before, or undefined.
+   */
+  async promote(name: string, version: number): Promise<number | undefined> {
+    const ticket = (this.promoteTickets.get(name) ?? 0) + 1;
+    this.promoteTickets.set(name, ticket);
+    const entry = this.entryFor(name, version);
+    entry.holds++;
+    try {
+      await entry.ready;
+    } finally {
+      entry.holds--;
+    }
+    if (this.promoteTickets.get(name) !== ticket) {
+      // A later promote of this name was asked for while this one loaded; that one decides.
+      this.releaseIfUnused(entry);
+      return this.serving.get(name);
+    }
+    const previous = this.serving.get(name);
+    this.serving.set(name, version);
+    entry.staged = false;
+    const replaced = previous === undefined ? undefined : this.entries.get(key(name, previous));
+    if (replaced && replaced !== entry) this.releaseIfUnused(replaced);
+    return previous;
+  }
+
+  /**
+   * Runs `use` with a model, holding it so it cannot be released meanwhile. Without `version` the
+   * serving version answers (404 if the name serves none); with one, that version is staged on demand.
+   */
+  async withModel<T>(name: string, version: number | undefined, use: (model: LoadedModel) => Promise<T>): Promise<T> {
+    let entry: Entry;
+    if (version === undefined) {
+      const serving = this.serving.get(name);
+      const found = serving === undefined ? undefined : this.entries.get(key(name, serving));
+      if (!found) throw notFound(`Model "${name}" is not served; served: ${quoteList(this.servedNames())}`);
+      entry = found;
+    } else {
+      entry = this.entryFor(name, version);
+      if (this.serving.get(name) !== version) entry.staged = true;
+    }
+    // Held before the first await: a promote landing during the request cannot release this entry.
+    entry.holds++;
+    try {
+      return await use(await entry.ready);
+    } finally {
+      entry.holds--;
+      this.releaseIfUnused(entry);
+    }
+  }
+
+  servingVersion(name: string): number | undefined {
+    return this.serving.get(name);
+  }
+
+  servedNames(): string[] {
+    return [...this.serving.keys()].sort();
+  }
+
+  isReady(): boolean {
+    return this.serving.size > 0;
+  }
+
+  describe(): PoolModelState[] {
+    const names = new Set([...this.serving.keys(), ...[...this.entries.values()].map((e) => e.name)]);
+    return [...names].sort().map((name) => ({
+      name,
+      serving: this.serving.get(name) ?? null,
+      loaded: [...this.entries.values()]
+        .filter((entry) => entry.name === name && entry.loaded)
+        .sort((a, b) => a.version - b.version)
+        .map((entry) => ({
+          version: entry.version,
+          sha256: entry.loaded?.record.artifactSha256 ?? '',
+          staged: entry.staged,
+          serving: this.serving.get(name) === entry.version,
+          inFlight: entry.holds,
+        })),
+    }));
+  }
+
+  /** Stops refreshing and releases every session, waiting for loads still under way. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    this.serving.clear();
+    await Promise.all(
+      entries.map(async (entry) => {
+        const loaded = await entry.ready.catch(() => undefined);
+        await loaded?.scorer.release();
+      }),
+    );
+  }
+
+  /** The entry of a version, starting its load if it has none; concurrent callers share one load. */
+  private entryFor(name: string, version: number): Entry {
+    if (this.closed) throw new Error('The model pool is closed');
+    const existing = this.entries.get(key(name, version));
+    if (existing) return existing;
+    const record = this.options.source.getVersion(name, version);
+    if (!record) throw notFound(`Model "${name}" has no version ${version}`);
+    const ready = this.load(record).then((scorer): LoadedModel => ({ record, scorer }));
+    const entry: Entry = { name, version, ready, staged: false, holds: 0 };
+    // Registered before any caller awaits `ready`, so `loaded` is set by the time they resume.
+    void ready.then(
+      (loaded) => {
+        entry.loaded = loaded;
+      },
+      () => {
+        // Forgotten, so the next attempt loads again instead of replaying this failure.
+        if (this.entries.get(key(name, version)) === entry) this.entries.delete(key(name, version));
+      },
+    );
+    this.entries.set(key(name, version), entry);
+    return entry;
+  }
+
+  private releaseIfUnused(entry: Entry): void {
+    const { name, version } = entry;
+    if (entry.staged || entry.holds > 0 || this.serving.get(name) === version) return;
+    if (this.entries.get(key(name, version)) !== entry) return; // already released, or a failed load
+    this.entries.delete(key(name, version));
+    void entry.ready.then((loaded) => loaded.scorer.release()).catch(() => undefined);
+  }
+}
+
+function key(name: string, version: number): string {
+  return `${version}@${name}`;
+}
+
+function quoteList(names: string[]): string {
+  return names.length === 0 ? 'none' : names.map((name) => `"${name}"`).join(', ');
+}
+
+function logReport(report: RefreshReport, log: PoolLog | undefined): void {
+  for (const { name, version, previous } of report.promoted)
+    log?.info({ name, version, previous }, 'serving version changed');
+  for (const { name, version } of report.unserved) log?.info({ name, version }, 'model no longer served');
+  for (const { name, version, error } of report.failed)
+    log?.warn({ name, version, err: error }, 'could not load serving version');
+}

@@ -1,0 +1,10 @@
+import type { ModelVersionRecord } from '../registry/types';
+
+/**
+ * Where the scoring server learns which versions exist and which one serves. The registry satisfies it
+ * structurally; tests use an in-memory one. Reads only: the server never writes the registry.
+ */
+export interface ModelSource {
+  getVersion(name: string, version: number): ModelVersionRecord | undefined;
+  listServing(): ModelVersionRecord[];
+}

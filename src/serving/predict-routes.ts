@@ -1,0 +1,82 @@
+import type { FastifyPluginCallback } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { ModelPool } from './model-pool';
+import { badRequest, noModelLoaded } from './problems';
+import type { Findings } from './request-validation';
+import { checkPredictBody, checkRecords, DEFAULT_MAX_RECORDS } from './request-validation';
+
+export interface PredictRoutesOptions {
+  pool: ModelPool;
+  /** Answers requests that name no model (MLCYCLE_MODEL); without it, the only model served does. */
+  defaultModel?: string;
+  maxRecords?: number;
+}
+
+export interface Prediction {
+  id: string;
+  probability: number;
+  label: 0 | 1;
+}
+
+export interface PredictResponse {
+  model: { name: string; version: number };
+  predictions: Prediction[];
+}
+
+// A response schema lets fastify serialise the (possibly 10,000) predictions without JSON.stringify.
+const responseSchema = {
+  200: {
+    type: 'object',
+    properties: {
+      model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
+      predictions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { id: { type: 'string' }, probability: { type: 'number' }, label: { type: 'integer' } },
+        },
+      },
+    },
+  },
+} as const;
+
+export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, options, done) => {
+  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS } = options;
+
+  app.post('/predict', { schema: { response: responseSchema } }, async (request): Promise<PredictResponse> => {
+    const checked = checkPredictBody(request.body, maxRecords);
+    if (checked.findings) throw invalid(checked.findings);
+    const { records, version } = checked.request;
+    const name = checked.request.model ?? defaultModelName(pool, defaultModel);
+    if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
+
+    return pool.withModel(name, version, async ({ record, scorer }) => {
+      const findings = checkRecords(records, record.spec);
+      if (findings.count > 0) throw invalid(findings);
+      const probabilities = await scorer.score(record.spec.inputs, records);
+      return {
+        model: { name, version: record.version },
+        predictions: Array.from(probabilities, (probability) => ({
+          id: randomUUID(),
+          probability,
+          label: probability >= record.threshold ? 1 : 0,
+        })),
+      };
+    });
+  });
+  done();
+};
+
+function defaultModelName(pool: ModelPool, defaultModel: string | undefined): string {
+  if (defaultModel !== undefined) return defaultModel;
+  const served = pool.servedNames();
+  if (served.length === 0) throw noModelLoaded('No model is loaded yet');
+  if (served.length === 1) return served[0] as string;
+  const message = `Several models are served (${served.map((n) => `"${n}"`).join(', ')}); name one in "model"`;
+  throw badRequest(message, [{ row: null, field: 'model', message }]);
+}
+
+function invalid({ details, count }: Findings) {
+  const listed = count > details.length ? ` (the first ${details.length} listed)` : '';
+  return badRequest(`Invalid request: ${count} problem${count === 1 ? '' : 's'}${listed}`, details);
+}

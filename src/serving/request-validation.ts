@@ -1,0 +1,127 @@
+import { parseNumeric } from '../models/features';
+import type { FeatureSpec, RawRecord } from '../models/types';
+import type { ProblemDetail } from './problems';
+
+export const DEFAULT_MAX_RECORDS = 10_000;
+/** A body with thousands of bad rows would otherwise answer with a bigger error than the request. */
+export const MAX_DETAILS = 100;
+const MAX_LEVELS_LISTED = 30;
+
+export interface PredictRequest {
+  model?: string;
+  version?: number;
+  records: RawRecord[];
+}
+
+/** Problems found, the first `MAX_DETAILS` of them listed; `count` is how many there were in all. */
+export interface Findings {
+  details: ProblemDetail[];
+  count: number;
+}
+
+/**
+ * Checks the shape of a /predict body, not the columns (those depend on which model answers, so
+ * `checkRecords` runs once the model is known).
+ */
+export function checkPredictBody(
+  body: unknown,
+  maxRecords = DEFAULT_MAX_RECORDS,
+): { request: PredictRequest; findings?: undefined } | { request?: undefined; findings: Findings } {
+  const findings = collector();
+  if (!isObject(body)) {
+    findings.add(null, null, `the body must be a JSON object, got ${describe(body)}`);
+    return { findings: findings.result() };
+  }
+  const { model, version, records } = body;
+  if (model !== undefined && (typeof model !== 'string' || model === '')) {
+    findings.add(null, 'model', `"model" must be a non-empty string, got ${describe(model)}`);
+  }
+  if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
+    findings.add(null, 'version', `"version" must be a positive integer, got ${describe(version)}`);
+  }
+  if (records === undefined) findings.add(null, 'records', '"records" is required: an array of records');
+  else if (!Array.isArray(records))
+    findings.add(null, 'records', `"records" must be an array, got ${describe(records)}`);
+  else if (records.length === 0) findings.add(null, 'records', '"records" must hold at least one record');
+  else if (records.length > maxRecords) {
+    findings.add(null, 'records', `"records" holds ${records.length} records; at most ${maxRecords} per request`);
+  }
+  if (findings.count() > 0) return { findings: findings.result() };
+  return { request: body as unknown as PredictRequest };
+}
+
+/**
+ * Checks every record against the model's raw input columns and reports every problem, so a client
+ * fixes a batch in one round trip. Columns the model does not use (an id, the target) are ignored.
+ *
+ * Numeric columns take a finite number or a numeric string such as "29.85" (CSV cells are strings and
+ * a client forwarding a CSV row should not have to convert them); null or a blank string means
+ * missing and is imputed as in training. Categorical columns take a string seen in training.
+ */
+export function checkRecords(records: readonly unknown[], spec: FeatureSpec): Findings {
+  const levelsByColumn = new Map(spec.categorical.map((feature) => [feature.name, feature.levels]));
+  const levelSets = new Map(spec.categorical.map((feature) => [feature.name, new Set(feature.levels)]));
+  const findings = collector();
+  records.forEach((record, row) => {
+    if (!isObject(record)) {
+      findings.add(row, null, `record must be a JSON object, got ${describe(record)}`);
+      return;
+    }
+    for (const input of spec.inputs) {
+      const value = record[input.name];
+      if (value === undefined) {
+        findings.add(row, input.name, `missing column "${input.name}"`);
+      } else if (input.kind === 'numeric') {
+        if (!isNumericOrMissing(value)) {
+          findings.add(row, input.name, `must be a number, a numeric string or null (missing), got ${describe(value)}`);
+        }
+      } else if (typeof value !== 'string') {
+        findings.add(row, input.name, `must be a string (a category), got ${describe(value)}`);
+      } else if (!levelSets.get(input.name)?.has(value)) {
+        findings.add(
+          row,
+          input.name,
+          `unseen category ${describe(value)}; known: ${listLevels(levelsByColumn.get(input.name) ?? [])}`,
+        );
+      }
+    }
+  });
+  return findings.result();
+}
+
+function isNumericOrMissing(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value === 'string' && value.trim() === '') return true;
+  return (typeof value === 'number' || typeof value === 'string') && !Number.isNaN(parseNumeric(value));
+}
+
+function collector() {
+  const details: ProblemDetail[] = [];
+  let count = 0;
+  return {
+    add(row: number | null, field: string | null, message: string) {
+      count++;
+      if (details.length < MAX_DETAILS) details.push({ row, field, message });
+    },
+    count: () => count,
+    result: (): Findings => ({ details, count }),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short, safe rendering of a client's value for an error message. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  const json = JSON.stringify(value) ?? typeof value;
+  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+}
+
+function listLevels(levels: readonly string[]): string {
+  const shown = levels.slice(0, MAX_LEVELS_LISTED).map((level) => JSON.stringify(level));
+  const more = levels.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}

@@ -1,0 +1,41 @@
+import { buildScoringApp } from './app';
+import type { ModelSource } from './model-source';
+import { ModelPool } from './model-pool';
+
+export interface ScoringServerOptions {
+  host: string;
+  /** 0 picks a free port; `url` tells which. */
+  port: number;
+  source: ModelSource;
+  defaultModel?: string;
+  refreshIntervalMs?: number;
+  logger?: boolean;
+}
+
+export interface ScoringServer {
+  url: string;
+  pool: ModelPool;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the scoring server: loads what the source serves, then listens. A version that fails to load
+ * does not stop the start; readiness stays 503 until one loads, and the pool retries on refresh.
+ */
+export async function startScoringServer(options: ScoringServerOptions): Promise<ScoringServer> {
+  const pool = new ModelPool({ source: options.source, refreshIntervalMs: options.refreshIntervalMs });
+  const app = buildScoringApp({ pool, defaultModel: options.defaultModel, logger: options.logger ?? false });
+  // Closing the app (after in-flight requests end) releases the sessions.
+  app.addHook('onClose', () => pool.close());
+  try {
+    await pool.start(app.log);
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return { url: `http://${host}:${port}`, pool, close: () => app.close() };
+}
