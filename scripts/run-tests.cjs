@@ -29,10 +29,22 @@ if (files.length === 0) {
 fs.mkdirSync(path.join(root, 'test-output'), { recursive: true });
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${path.join(root, 'test-output', 'tap.txt')}`, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${path.join(root, 'test-output', 'tap.txt')}`,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: process.env },
 );
-const tap = fs.existsSync(path.join(root, 'test-output', 'tap.txt')) ? fs.readFileSync(path.join(root, 'test-output', 'tap.txt'), 'utf8') : '';
+const tap = fs.existsSync(path.join(root, 'test-output', 'tap.txt'))
+  ? fs.readFileSync(path.join(root, 'test-output', 'tap.txt'), 'utf8')
+  : '';
 const count = (key) => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
 console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);

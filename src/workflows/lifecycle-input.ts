@@ -16,7 +16,11 @@ export function checkLifecycleInput(input: unknown): MlLifecycleInput {
   }
   if (candidate.algorithm === 'gbdt') {
     problems.push('algorithm "gbdt" is not available yet; use "logistic" or "auto"');
-  } else if (candidate.algorithm !== undefined && candidate.algorithm !== 'logistic' && candidate.algorithm !== 'auto') {
+  } else if (
+    candidate.algorithm !== undefined &&
+    candidate.algorithm !== 'logistic' &&
+    candidate.algorithm !== 'auto'
+  ) {
     problems.push(`algorithm must be "logistic" or "auto", got ${JSON.stringify(candidate.algorithm)}`);
   }
   for (const key of ['seed', 'minRowsPerClass', 'minRocAuc'] as const) {

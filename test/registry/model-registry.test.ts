@@ -12,7 +12,11 @@ function entry(overrides: Partial<NewModelVersion> = {}): NewModelVersion {
     artifactPath: '/a.onnx',
     artifactSha256: 'a'.repeat(64),
     expectedPath: '/e.json',
-    spec: { inputs: [{ name: 'tenure', kind: 'numeric' }], numeric: [{ name: 'tenure', impute: 1, mean: 2, std: 3 }], categorical: [] },
+    spec: {
+      inputs: [{ name: 'tenure', kind: 'numeric' }],
+      numeric: [{ name: 'tenure', impute: 1, mean: 2, std: 3 }],
+      categorical: [],
+    },
     threshold: 0.4,
     target: 'Churn',
     positiveLabel: 'Yes',

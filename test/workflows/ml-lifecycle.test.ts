@@ -63,7 +63,12 @@ function fakeActivities(calls: Calls, overrides: Partial<LifecycleActivities> = 
       threshold: 0.4,
       params: {},
     }),
-    exportModel: record('exportModel', { onnxPath: '/m.onnx', onnxSha256: 'd'.repeat(64), checkedRows: 4, maxAbsDiff: 1e-7 }),
+    exportModel: record('exportModel', {
+      onnxPath: '/m.onnx',
+      onnxSha256: 'd'.repeat(64),
+      checkedRows: 4,
+      maxAbsDiff: 1e-7,
+    }),
     registerModel: record('registerModel', { version: 3, artifactSha256: 'd'.repeat(64), created: true }),
     rejectModel: record('rejectModel', undefined),
     deployModel: record<DeployOutcome>('deployModel', {
@@ -130,10 +135,7 @@ describe('mlLifecycle workflow logic', () => {
 
   it('keeps the model registered but not deployed when it fails the promotion gate', async () => {
     const calls: Calls = [];
-    const { result } = await run(
-      { modelName: 'churn', dataUri: '/data/x.csv', minRocAuc: 0.9 },
-      fakeActivities(calls),
-    );
+    const { result } = await run({ modelName: 'churn', dataUri: '/data/x.csv', minRocAuc: 0.9 }, fakeActivities(calls));
     assert.equal(result?.deployed, false);
     assert.match(result?.reason ?? '', /promotion gate: test ROC AUC 0\.8500 is below the minimum 0\.9/);
     assert.deepEqual(calls.slice(-2), ['registerModel', 'rejectModel']);
@@ -175,7 +177,9 @@ describe('mlLifecycle workflow logic', () => {
       fakeActivities(calls, {
         validateData: () => {
           calls.push('validateData');
-          return Promise.reject(ApplicationFailure.create({ type: 'InvalidDataError', message: 'bad', nonRetryable: false }));
+          return Promise.reject(
+            ApplicationFailure.create({ type: 'InvalidDataError', message: 'bad', nonRetryable: false }),
+          );
         },
       }),
     );

@@ -1,0 +1,15 @@
+# The mlcycle worker and scoring server image (see docker-compose.yml).
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ git \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY tsconfig.json ./
+RUN node bin/mlcycle.cjs --help >/dev/null
+RUN mkdir -p /var/lib/mlcycle && chown node:node /var/lib/mlcycle
+USER node
+ENV MLCYCLE_HOME=/var/lib/mlcycle NODE_ENV=production
+CMD ["node", "bin/mlcycle.cjs", "worker"]

@@ -1,0 +1,29 @@
+import type { ModelRegistry } from '../registry/model-registry';
+import { createDeployModel } from './deploy-model';
+import { createExportModel } from './export-model';
+import { createRegisterModel, createRejectModel } from './register-model';
+import { createTrainModel } from './train-model';
+import { createValidateData } from './validate-data';
+
+export interface ActivityDeps {
+  registry: ModelRegistry;
+  /** MLCYCLE_HOME: run scratch files live under it. */
+  home: string;
+  scoringUrl: string;
+  packageVersion: string;
+  gitCommit: string | null;
+}
+
+/** Builds every activity with its dependencies; the worker is the only caller. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    validateData: createValidateData(deps.home),
+    trainModel: createTrainModel(deps.home),
+    exportModel: createExportModel(deps.home, deps.packageVersion),
+    registerModel: createRegisterModel(deps),
+    rejectModel: createRejectModel(deps.registry),
+    deployModel: createDeployModel(deps),
+  };
+}
+
+export type LifecycleActivities = ReturnType<typeof createActivities>;

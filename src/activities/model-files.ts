@@ -1,0 +1,19 @@
+import type { ClassificationMetrics, FeatureSpec, LogisticModel, RawRecord } from '../models/types';
+
+/** trained.json: what the train step hands to export. */
+export interface TrainedModelFile {
+  modelName: string;
+  algorithm: 'logistic';
+  spec: FeatureSpec;
+  model: LogisticModel;
+  threshold: number;
+  metrics: ClassificationMetrics;
+  validationMetrics: ClassificationMetrics;
+  params: Record<string, unknown>;
+}
+
+/** expected.json: held-back rows and the probabilities every copy of the model must give them. */
+export interface ExpectedOutputsFile {
+  records: RawRecord[];
+  probabilities: number[];
+}

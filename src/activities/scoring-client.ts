@@ -1,0 +1,50 @@
+import type { RawRecord } from '../models/types';
+
+/** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
+export class ScoringClient {
+  constructor(private readonly baseUrl: string) {}
+
+  async stage(modelName: string, version: number): Promise<void> {
+    await this.call('POST', `/admin/models/${encodeURIComponent(modelName)}/versions/${version}/load`);
+  }
+
+  async promote(modelName: string, version: number): Promise<void> {
+    await this.call('PUT', `/admin/models/${encodeURIComponent(modelName)}/serving`, { version });
+  }
+
+  async predict(modelName: string, version: number, records: RawRecord[]): Promise<number[]> {
+    const body = (await this.call('POST', '/predict', { model: modelName, version, records })) as {
+      predictions: { probability: number }[];
+    };
+    return body.predictions.map((p) => p.probability);
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const url = `${this.baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (err) {
+      throw new Error(`scoring server at ${this.baseUrl} unreachable (${method} ${path}): ${(err as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok)
+      throw new ScoringHttpError(`${method} ${path} answered ${response.status}: ${text}`, response.status);
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
+}
+
+export class ScoringHttpError extends Error {
+  override readonly name = 'ScoringHttpError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,50 @@
+import { heartbeat, log } from '@temporalio/activity';
+import { join } from 'node:path';
+import { readCsvTable } from '../data/csv-reader';
+import { profileTable } from '../data/profile';
+import { sha256File } from '../data/sha256';
+import { validateTable } from '../data/validate';
+import { invalidDataFailure } from './failures';
+import { currentRunDir, dataPathFromUri, writeJsonFile } from './run-files';
+import type { ValidateDataInput, ValidatedData } from './types';
+
+export function createValidateData(home: string) {
+  return async function validateData(input: ValidateDataInput): Promise<ValidatedData> {
+    const dataPath = dataPathFromUri(input.dataUri);
+    const dataSha256 = await sha256File(dataPath).catch((err: unknown) => {
+      throw invalidDataFailure(`cannot read ${dataPath}`, [
+        { code: 'unreadable-file', message: `${(err as Error).message}. Check the path the worker sees.` },
+      ]);
+    });
+    heartbeat({ stage: 'reading', dataSha256 });
+    const { table, problems: readProblems } = await readCsvTable(dataPath, {
+      onProgress: (rowsRead) => heartbeat({ stage: 'reading', rowsRead }),
+    });
+    const report = validateTable(table, {
+      target: input.target,
+      positiveLabel: input.positiveLabel,
+      idColumn: input.idColumn,
+      minRowsPerClass: input.minRowsPerClass,
+      readProblems,
+    });
+    if (!report.ok) throw invalidDataFailure(`${dataPath} is not usable for training`, report.problems);
+    heartbeat({ stage: 'profiling' });
+    const profile = await profileTable(table, report.inputs);
+    const profilePath = join(await currentRunDir(home), 'profile.json');
+    await writeJsonFile(profilePath, { dataSha256, rows: report.rows, columns: profile });
+    log.info('data validated', { dataPath, rows: report.rows, missing: report.missing });
+    return {
+      dataPath,
+      dataSha256,
+      rows: report.rows,
+      target: report.target,
+      positiveLabel: report.positiveLabel,
+      negativeLabel: report.negativeLabel,
+      idColumn: report.idColumn,
+      inputs: report.inputs,
+      classCounts: report.classCounts,
+      missing: report.missing,
+      profilePath,
+    };
+  };
+}

@@ -1,0 +1,28 @@
+import { ModelRegistry } from '../../registry/model-registry';
+import { startScoringServer } from '../../serving/server';
+import { loadConfig } from '../../shared/config';
+import { waitForShutdownSignal } from '../shutdown';
+
+/** `mlcycle serve`: a scoring replica that follows the registry's serving versions. */
+export async function runServeCommand(): Promise<void> {
+  const config = loadConfig();
+  const registry = ModelRegistry.open(config.home);
+  const server = await startScoringServer({
+    host: config.host,
+    port: config.port,
+    source: registry,
+    defaultModel: config.defaultModel,
+    logger: true,
+  });
+  console.log(
+    `scoring server on ${server.url} (models: ${
+      registry
+        .listServing()
+        .map((r) => `${r.modelName} v${r.version}`)
+        .join(', ') || 'none yet'
+    })`,
+  );
+  await waitForShutdownSignal();
+  await server.close();
+  registry.close();
+}

@@ -1,0 +1,28 @@
+import { ModelRegistry } from '../../registry/model-registry';
+import { readBuildInfo } from '../../shared/build-info';
+import { loadConfig } from '../../shared/config';
+import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { connectWorkerConnection } from '../temporal-connection';
+
+/** `mlcycle worker`: one worker process against TEMPORAL_ADDRESS; run more of them to scale out. */
+export async function runWorkerCommand(): Promise<void> {
+  const config = loadConfig();
+  const registry = ModelRegistry.open(config.home);
+  const connection = await connectWorkerConnection(config);
+  try {
+    const worker = await createLifecycleWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      registry,
+      home: config.home,
+      scoringUrl: config.scoringUrl,
+      ...readBuildInfo(),
+    });
+    console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`);
+    await worker.run();
+  } finally {
+    await connection.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+
+/** Settings read from the environment (CONTRACT.md); only entry points (CLI, worker, server) call this. */
+export interface MlcycleConfig {
+  home: string;
+  /** Undefined when no cluster is given: `mlcycle dev` then starts a local dev server. */
+  temporalAddress: string | undefined;
+  namespace: string;
+  taskQueue: string;
+  host: string;
+  port: number;
+  /** Where the deploy step reaches the scoring server's admin and predict routes. */
+  scoringUrl: string;
+  defaultModel: string | undefined;
+}
+
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+export const DEFAULT_TASK_QUEUE = 'mlcycle';
+export const DEFAULT_UI_PORT = 8233;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig {
+  const host = env.MLCYCLE_HOST ?? '127.0.0.1';
+  const port = parsePort(env.MLCYCLE_PORT ?? '8080');
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    home: resolve(env.MLCYCLE_HOME ?? '.mlcycle'),
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.MLCYCLE_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    host,
+    port,
+    scoringUrl: env.MLCYCLE_SCORING_URL || `http://${urlHost}:${port}`,
+    defaultModel: env.MLCYCLE_MODEL || undefined,
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`MLCYCLE_PORT must be a port number (0-65535), got "${value}"`);
+  }
+  return port;
+}

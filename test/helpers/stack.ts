@@ -1,0 +1,50 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { ModelRegistry } from '../../src/registry/model-registry';
+import { startScoringServer } from '../../src/serving/server';
+import { createLifecycleWorker } from '../../src/workers/lifecycle-worker';
+import { startTestTemporal, uniqueTaskQueue } from './temporal';
+import { tempHome } from './paths';
+
+export interface TestStack {
+  env: TestWorkflowEnvironment;
+  registry: ModelRegistry;
+  home: string;
+  taskQueue: string;
+  scoringUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The real stack, as `mlcycle dev` runs it, on free ports and a temporary data home. */
+export async function startTestStack(): Promise<TestStack> {
+  const env = await startTestTemporal();
+  const home = tempHome('stack');
+  const registry = ModelRegistry.open(home);
+  const scoring = await startScoringServer({ host: '127.0.0.1', port: 0, source: registry, logger: false });
+  const taskQueue = uniqueTaskQueue('e2e');
+  const worker: Worker = await createLifecycleWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    registry,
+    home,
+    scoringUrl: scoring.url,
+    packageVersion: 'test',
+    gitCommit: null,
+  });
+  const running = worker.run();
+  return {
+    env,
+    registry,
+    home,
+    taskQueue,
+    scoringUrl: scoring.url,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await scoring.close();
+      registry.close();
+      await env.teardown();
+    },
+  };
+}
