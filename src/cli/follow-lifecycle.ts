@@ -16,20 +16,28 @@ export async function followLifecycle(
 ): Promise<MlLifecycleResult> {
   let last = '';
   let done = false;
+  const printProgress = async (): Promise<void> => {
+    const progress = await handle.query<MlLifecycleProgress>('progress').catch(() => undefined);
+    const line = progress ? progressLine(progress) : '';
+    if (line && line !== last) {
+      write(line);
+      last = line;
+    }
+  };
   const poll = async (): Promise<void> => {
     while (!done) {
-      const progress = await handle.query<MlLifecycleProgress>('progress').catch(() => undefined);
-      const line = progress ? progressLine(progress) : '';
-      if (line && line !== last) {
-        write(line);
-        last = line;
-      }
+      await printProgress();
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   };
   const polling = poll();
   try {
-    return await handle.result();
+    const result = await handle.result();
+    done = true;
+    await polling;
+    // Fast steps can finish between polls; the last line always shows the final state.
+    await printProgress();
+    return result;
   } catch (err) {
     throw new Error(describeFailure(err));
   } finally {

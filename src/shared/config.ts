@@ -12,6 +12,9 @@ export interface MlcycleConfig {
   /** Where the deploy step reaches the scoring server's admin and predict routes. */
   scoringUrl: string;
   defaultModel: string | undefined;
+  /** Ports of the dev server `mlcycle dev` starts (gRPC and Web UI). */
+  devServerPort: number;
+  devUiPort: number;
 }
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
@@ -20,7 +23,7 @@ export const DEFAULT_UI_PORT = 8233;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig {
   const host = env.MLCYCLE_HOST ?? '127.0.0.1';
-  const port = parsePort(env.MLCYCLE_PORT ?? '8080');
+  const port = parsePort(env.MLCYCLE_PORT ?? '8080', 'MLCYCLE_PORT');
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     home: resolve(env.MLCYCLE_HOME ?? '.mlcycle'),
@@ -31,13 +34,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig 
     port,
     scoringUrl: env.MLCYCLE_SCORING_URL || `http://${urlHost}:${port}`,
     defaultModel: env.MLCYCLE_MODEL || undefined,
+    devServerPort: parsePort(env.MLCYCLE_TEMPORAL_PORT ?? '7233', 'MLCYCLE_TEMPORAL_PORT'),
+    devUiPort: parsePort(env.MLCYCLE_UI_PORT ?? String(DEFAULT_UI_PORT), 'MLCYCLE_UI_PORT'),
   };
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, name: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`MLCYCLE_PORT must be a port number (0-65535), got "${value}"`);
+    throw new Error(`${name} must be a port number (0-65535), got "${value}"`);
   }
   return port;
 }

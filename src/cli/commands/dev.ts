@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../../data/sha256';
 import { writeTelcoSample } from '../../data/sample-generator';
@@ -11,8 +11,9 @@ import { ModelRegistry } from '../../registry/model-registry';
 import { startDevServer, findTemporalCli } from '../../scripts/temporal-dev-server';
 import { startScoringServer } from '../../serving/server';
 import { readBuildInfo } from '../../shared/build-info';
-import { DEFAULT_UI_PORT, loadConfig, type MlcycleConfig } from '../../shared/config';
+import { loadConfig, type MlcycleConfig } from '../../shared/config';
 import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { installRuntime } from '../../workers/runtime';
 import type { mlLifecycle } from '../../workflows';
 import { followLifecycle } from '../follow-lifecycle';
 import { waitForShutdownSignal } from '../shutdown';
@@ -36,45 +37,62 @@ interface Stack {
  */
 export async function runDevCommand(options: { sample: boolean }): Promise<void> {
   const config = loadConfig();
+  installRuntime();
   await mkdir(config.home, { recursive: true });
   const say = (line: string): void => console.log(`mlcycle | ${line}`);
   say(`data home ${config.home}`);
 
-  const stack = await startTemporal(config, say);
-  const registry = ModelRegistry.open(config.home);
-  const scoring = await startScoringServer({
-    host: config.host,
-    port: config.port,
-    source: registry,
-    defaultModel: config.defaultModel,
-    logger: false,
-  });
-  say(`scoring server ${scoring.url} (POST /predict)`);
-  const worker = await createLifecycleWorker({
-    connection: stack.workerConnection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    registry,
-    home: config.home,
-    scoringUrl: scoring.url,
-    ...readBuildInfo(),
-  });
-  const workerRun = worker.run();
-  say(`worker polling task queue "${config.taskQueue}"`);
-
+  // Stopped in reverse order of starting, each even if another fails, so no dev server is left behind.
+  const stoppers: (() => unknown)[] = [];
   try {
-    if (options.sample) await trainSampleModel(config, stack, registry, say);
+    const stack = await startTemporal(config, say);
+    stoppers.unshift(() => stack.stop());
+    const registry = ModelRegistry.open(config.home);
+    stoppers.unshift(() => registry.close());
+    const scoring = await startScoringServer({
+      host: config.host,
+      port: config.port,
+      source: registry,
+      defaultModel: config.defaultModel,
+      logger: false,
+    });
+    stoppers.unshift(() => scoring.close());
+    const worker = await createLifecycleWorker({
+      connection: stack.workerConnection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      registry,
+      home: config.home,
+      scoringUrl: scoring.url,
+      ...readBuildInfo(),
+    });
+    const workerRun = worker.run();
+    stoppers.unshift(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+    say(`worker polling task queue "${config.taskQueue}"`);
+
+    if (options.sample) {
+      await trainSampleModel(config, stack, registry, say).catch((err: unknown) =>
+        say(`the sample run failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
+    const request = await writeSampleRequest(config.home);
     say(
-      `serving until Ctrl-C — predict: curl -s ${scoring.url}/predict -H 'content-type: application/json' -d @record.json`,
+      `scoring ${scoring.url} — try: curl -s ${scoring.url}/predict -H 'content-type: application/json' -d @${request}`,
     );
+    say('serving until Ctrl-C');
     await Promise.race([waitForShutdownSignal(), workerRun]);
     say('shutting down');
   } finally {
-    worker.shutdown();
-    await workerRun.catch(() => undefined);
-    await scoring.close();
-    registry.close();
-    await stack.stop();
+    for (const stop of stoppers) {
+      try {
+        await stop();
+      } catch (err) {
+        say(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     say('stopped');
   }
 }
@@ -103,16 +121,46 @@ async function startTemporal(config: MlcycleConfig, say: (line: string) => void)
   const env = await startDevServer({
     home: config.home,
     namespace: config.namespace,
-    port: 7233,
-    uiPort: DEFAULT_UI_PORT,
+    port: config.devServerPort,
+    uiPort: config.devUiPort,
     cli,
   });
-  const uiBase = `http://localhost:${DEFAULT_UI_PORT}`;
-  say(`Temporal dev server localhost:7233, Web UI ${uiBase}`);
+  const uiBase = `http://localhost:${config.devUiPort}`;
+  say(`Temporal dev server ${env.address}, Web UI ${uiBase}`);
   return { client: env.client, workerConnection: env.nativeConnection, uiBase, stop: () => env.teardown() };
 }
 
-/** Trains the sample model unless the serving version was already trained on the same sample data. */
+/** A ready-made /predict body (one Telco-shaped customer) for the curl line printed at startup. */
+async function writeSampleRequest(home: string): Promise<string> {
+  const path = join(home, 'data', 'sample-request.json');
+  await mkdir(join(home, 'data'), { recursive: true });
+  await writeFile(path, `${JSON.stringify({ records: [SAMPLE_CUSTOMER] }, null, 2)}\n`);
+  return path;
+}
+
+const SAMPLE_CUSTOMER = {
+  gender: 'Female',
+  SeniorCitizen: 0,
+  Partner: 'Yes',
+  Dependents: 'No',
+  tenure: 1,
+  PhoneService: 'No',
+  MultipleLines: 'No phone service',
+  InternetService: 'DSL',
+  OnlineSecurity: 'No',
+  OnlineBackup: 'Yes',
+  DeviceProtection: 'No',
+  TechSupport: 'No',
+  StreamingTV: 'No',
+  StreamingMovies: 'No',
+  Contract: 'Month-to-month',
+  PaperlessBilling: 'Yes',
+  PaymentMethod: 'Electronic check',
+  MonthlyCharges: 29.85,
+  TotalCharges: 29.85,
+};
+
+/** Trains the sample model unless a version of it was already trained on this very sample (same sha256). */
 async function trainSampleModel(
   config: MlcycleConfig,
   stack: Stack,
@@ -126,10 +174,14 @@ async function trainSampleModel(
     say(`generated sample data ${dataPath} (${SAMPLE_ROWS} Telco-shaped rows, seed ${SAMPLE_SEED})`);
   }
   const dataSha256 = await sha256File(dataPath);
-  const serving = registry.getServing(SAMPLE_MODEL);
-  if (serving && serving.dataSha256 === dataSha256) {
-    say(`${SAMPLE_MODEL} v${serving.version} already serves, trained on this sample by ${serving.workflowId}`);
-    say(`Web UI: ${workflowRunUrl(stack.uiBase, config.namespace, serving.workflowId, serving.runId)}`);
+  const earlier = registry.listVersions(SAMPLE_MODEL).find((v) => v.dataSha256 === dataSha256);
+  if (earlier) {
+    const serving = registry.getServing(SAMPLE_MODEL);
+    say(
+      `${SAMPLE_MODEL} v${earlier.version} was trained on this sample by ${earlier.workflowId}; ` +
+        `v${serving?.version ?? '(none)'} serves now`,
+    );
+    say(`Web UI: ${workflowRunUrl(stack.uiBase, config.namespace, earlier.workflowId, earlier.runId)}`);
     return;
   }
   const workflowId = `${SAMPLE_MODEL}-sample-${dataSha256.slice(0, 12)}`;

@@ -2,11 +2,14 @@ import { ModelRegistry } from '../../registry/model-registry';
 import { readBuildInfo } from '../../shared/build-info';
 import { loadConfig } from '../../shared/config';
 import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { installRuntime } from '../../workers/runtime';
+import { waitForShutdownSignal } from '../shutdown';
 import { connectWorkerConnection } from '../temporal-connection';
 
 /** `mlcycle worker`: one worker process against TEMPORAL_ADDRESS; run more of them to scale out. */
 export async function runWorkerCommand(): Promise<void> {
   const config = loadConfig();
+  installRuntime();
   const registry = ModelRegistry.open(config.home);
   const connection = await connectWorkerConnection(config);
   try {
@@ -20,7 +23,8 @@ export async function runWorkerCommand(): Promise<void> {
       ...readBuildInfo(),
     });
     console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`);
-    await worker.run();
+    // Ctrl-C or SIGTERM drains the worker: running activities finish (or are retried elsewhere).
+    await worker.runUntil(waitForShutdownSignal());
   } finally {
     await connection.close();
     registry.close();

@@ -1,0 +1,35 @@
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/common';
+
+// Context keys that identify a log line for a person; the rest (task tokens, namespaces, …) is noise
+// in a terminal and stays available at DEBUG level through MLCYCLE_LOG_LEVEL=DEBUG.
+const NOISE = new Set([
+  'sdkComponent',
+  'taskQueue',
+  'namespace',
+  'taskToken',
+  'isLocal',
+  'workflowRunId',
+  'runId',
+  'activityId',
+]);
+
+/**
+ * Installs the Temporal runtime once per process with one-line logs and no signal handling of its
+ * own: mlcycle's commands catch Ctrl-C themselves and shut workers down in order.
+ */
+export function installRuntime(env: NodeJS.ProcessEnv = process.env): void {
+  const level = (env.MLCYCLE_LOG_LEVEL?.toUpperCase() ?? 'INFO') as LogLevel;
+  const verbose = level === 'DEBUG' || level === 'TRACE';
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(level, (entry: LogEntry) => {
+      const meta = Object.entries(entry.meta ?? {})
+        .filter(([key]) => verbose || !NOISE.has(key))
+        .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+        .join(' ');
+      const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString().slice(11, 23);
+      process.stderr.write(`${time} ${entry.level.padEnd(5)} ${entry.message}${meta ? ` ${meta}` : ''}\n`);
+    }),
+  });
+}
