@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { runDevCommand } from './commands/dev';
 import { runServeCommand } from './commands/serve';
-import { runTrainCommand } from './commands/train';
+import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { runWorkerCommand } from './commands/worker';
 
 const program = new Command('mlcycle')
@@ -30,11 +30,11 @@ program
   .requiredOption('--data <file>', 'CSV file with a header row')
   .option('--model <name>', 'model name', 'telco-churn')
   .option('--target <column>', 'target column (default Churn)')
+  .option('--positive-label <value>', 'target value of the positive class (default: Yes, 1 or true, whichever occurs)')
+  .option('--id-column <column>', 'id column left out of the features (default customerID when present)')
   .option('--seed <n>', 'split and training seed')
   .option('--workflow-id <id>', 'workflow id (default: <model>-train-<time>)')
-  .action((options: { data: string; model: string; target?: string; seed?: string; workflowId?: string }) =>
-    runTrainCommand(options),
-  );
+  .action((options: TrainCommandOptions) => runTrainCommand(options));
 
 program.parseAsync().then(
   () => process.exit(process.exitCode ?? 0),

@@ -9,6 +9,8 @@ export interface TrainCommandOptions {
   data: string;
   model: string;
   target?: string;
+  positiveLabel?: string;
+  idColumn?: string;
   workflowId?: string;
   seed?: string;
 }
@@ -21,6 +23,8 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
     modelName: options.model,
     dataUri: resolve(options.data),
     ...(options.target ? { target: options.target } : {}),
+    ...(options.positiveLabel ? { positiveLabel: options.positiveLabel } : {}),
+    ...(options.idColumn ? { idColumn: options.idColumn } : {}),
     ...(options.seed ? { seed: Number(options.seed) } : {}),
   };
   const workflowId = options.workflowId ?? `${options.model}-train-${new Date().toISOString().replace(/[:.]/g, '-')}`;
