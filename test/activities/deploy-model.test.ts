@@ -1,0 +1,92 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { createDeployModel } from '../../src/activities/deploy-model';
+import type { ExpectedOutputsFile } from '../../src/activities/model-files';
+import type { DeployOutcome } from '../../src/activities/types';
+import { ModelRegistry } from '../../src/registry/model-registry';
+import { startScoringServer } from '../../src/serving/server';
+import { tempHome } from '../helpers/paths';
+import { createFixture, RECORDS, referenceProbabilities, type Fixture } from '../serving/helpers';
+
+// The deploy activity against a real registry and a real scoring server over HTTP.
+describe('deployModel activity', () => {
+  let registry: ModelRegistry;
+  let fixture: Fixture;
+  let scoring: Awaited<ReturnType<typeof startScoringServer>>;
+
+  before(async () => {
+    registry = ModelRegistry.open(tempHome('deploy'));
+    fixture = await createFixture();
+    scoring = await startScoringServer({ host: '127.0.0.1', port: 0, source: registry, logger: false });
+  });
+  after(async () => {
+    await scoring.close();
+    registry.close();
+    await fixture.cleanup();
+  });
+
+  async function register(version: number, expected: number[]): Promise<number> {
+    const record = await fixture.version('churn', version);
+    writeFileSync(
+      record.expectedPath,
+      JSON.stringify({ records: RECORDS, probabilities: expected } satisfies ExpectedOutputsFile),
+    );
+    const { version: _assigned, createdAt: _created, ...entry } = record;
+    return registry.register({ ...entry, runId: `run-${version}` }).record.version;
+  }
+
+  const deploy = (version: number): Promise<DeployOutcome> =>
+    new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }).run(
+      createDeployModel({ registry, scoringUrl: scoring.url }),
+      {
+        modelName: 'churn',
+        version,
+      },
+    );
+
+  it('promotes a version whose held-back rows score as expected over HTTP, in the registry and on the server', async () => {
+    const version = await register(1, referenceProbabilities(1, RECORDS));
+    const outcome = await deploy(version);
+    assert.equal(outcome.deployed, true, outcome.reason);
+    assert.equal(outcome.smokeRows, RECORDS.length);
+    assert.equal(registry.getServing('churn')?.version, 1);
+    const answer = (await (
+      await fetch(`${scoring.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ records: RECORDS.slice(0, 1) }),
+      })
+    ).json()) as { model: { version: number } };
+    assert.equal(answer.model.version, 1);
+  });
+
+  it('refuses a version whose smoke test disagrees, records why, and keeps the previous version serving', async () => {
+    const wrong = referenceProbabilities(2, RECORDS).map((p, i) => (i === 1 ? p + 0.01 : p));
+    const version = await register(2, wrong);
+    const outcome = await deploy(version);
+    assert.equal(outcome.deployed, false);
+    assert.match(
+      outcome.reason,
+      /smoke test failed: 1 of \d+ held-back rows differ \(worst row 1: .*\); version 1 keeps serving/,
+    );
+    assert.equal(outcome.servingVersion, 1);
+    assert.equal(registry.getServing('churn')?.version, 1);
+    const rejected = registry.listDeployments('churn').at(-1);
+    assert.equal(rejected?.outcome, 'rejected');
+    assert.equal(rejected?.version, 2);
+    const loaded = (await (await fetch(`${scoring.url}/admin/models`)).json()) as {
+      models: { name: string; serving: number }[];
+    };
+    assert.equal(loaded.models.find((m) => m.name === 'churn')?.serving, 1);
+  });
+
+  it('does not record a second promotion when a retry deploys a version that already serves', async () => {
+    const before = registry.listDeployments('churn').length;
+    const outcome = await deploy(1);
+    assert.equal(outcome.deployed, true);
+    assert.equal(registry.listDeployments('churn').length, before);
+  });
+});
