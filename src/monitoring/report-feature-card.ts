@@ -1,0 +1,32 @@
+import { escapeHtml } from './report-escape';
+import { pValueCell, verdictBadges } from './report-feature-table';
+import { effectName, formatCount, formatNumber, formatPercent, testName } from './report-format';
+import { limitHistogram } from './report-histogram-limit';
+import { renderHistogramSvg } from './report-histogram-svg';
+import type { FeatureDriftResult } from './types';
+
+/** More levels than this are folded into one "other" bar; thinner bars are unreadable anyway. */
+const MAX_BARS = 20;
+
+/** A feature's (or the predictions') verdict, test figures and reference-vs-live histogram. */
+export function renderFeatureCard(feature: FeatureDriftResult, anchor: string, heading = feature.name): string {
+  const histogram = feature.kind === 'categorical' ? limitHistogram(feature.histogram, MAX_BARS) : feature.histogram;
+  const { effect } = feature;
+  const stats = [
+    escapeHtml(feature.kind),
+    `${escapeHtml(testName(feature.test))} ${formatNumber(feature.statistic)}`,
+    `p ${pValueCell(feature)}`,
+    `${effectName(effect.measure)} ${formatNumber(effect.value)} (min ${formatNumber(effect.minimum)})`,
+    `PSI ${formatNumber(feature.psi)}`,
+    `${formatCount(feature.rows)} live rows`,
+    `${formatPercent(feature.liveMissingShare)} missing`,
+  ];
+  return (
+    `<article class="card${feature.drifted ? ' drifted' : ''}" id="${anchor}" data-feature="${escapeHtml(feature.name)}">` +
+    `<h3>${escapeHtml(heading)} ${verdictBadges(feature)}</h3>` +
+    `<p class="stats">${stats.join(' · ')}</p>` +
+    `<p class="reason">${escapeHtml(feature.reason)}</p>` +
+    renderHistogramSvg(histogram, { title: heading }) +
+    '</article>'
+  );
+}

@@ -1,0 +1,54 @@
+import { escapeHtml } from './report-escape';
+import { formatCount, formatNumber, formatPercent } from './report-format';
+import { renderReliabilitySvg } from './report-reliability-svg';
+import type { PerformanceResult } from './types';
+
+/** Realised metrics on labelled feedback against training, and the reliability diagram. */
+export function renderPerformancePanel(performance: PerformanceResult | null): string {
+  if (!performance) {
+    return (
+      '<section id="performance" class="panel"><h2>Model performance</h2>' +
+      '<p class="note">No labelled feedback in this window, so realised performance was not measured.</p></section>'
+    );
+  }
+  const verdict = performance.drifted
+    ? '<span class="badge alert">concept drift</span>'
+    : '<span class="badge neutral">no concept drift</span>';
+  const delta = performance.rocAuc === null ? '' : ` (${signed(performance.rocAuc - performance.trainingRocAuc)})`;
+  const metrics = [
+    metric('Labelled rows', formatCount(performance.labelled), 'rows with feedback in the window'),
+    metric('ROC AUC', formatNumber(performance.rocAuc), `training ${formatNumber(performance.trainingRocAuc)}${delta}`),
+    metric('Log loss', formatNumber(performance.logLoss), 'lower is better'),
+    metric('Brier score', formatNumber(performance.brier), 'lower is better'),
+    metric('Calibration error', formatNumber(performance.calibrationError), 'expected, 10 probability bins'),
+  ];
+  return (
+    `<section id="performance" class="panel${performance.drifted ? ' drifted' : ''}">` +
+    `<h2>Model performance on labelled feedback ${verdict}</h2>` +
+    `<p class="reason">${escapeHtml(performance.reason)}</p>` +
+    `<div class="panel-body"><div class="metrics">${metrics.join('')}</div>` +
+    `<figure>${renderReliabilitySvg(performance.calibration)}` +
+    '<figcaption>Points on the dashed diagonal are calibrated; marker size follows the rows in the bin.</figcaption></figure>' +
+    `${calibrationTable(performance.calibration)}</div></section>`
+  );
+}
+
+function metric(label: string, value: string, sub: string): string {
+  return `<div class="metric"><div class="label">${label}</div><div class="value">${value}</div><div class="sub">${sub}</div></div>`;
+}
+
+function calibrationTable(calibration: PerformanceResult['calibration']): string {
+  const rows = calibration.map(
+    (bin) =>
+      `<tr><td class="num">${formatPercent(bin.meanPredicted)}</td><td class="num">${formatPercent(bin.observedRate)}</td>` +
+      `<td class="num">${formatCount(bin.count)}</td></tr>`,
+  );
+  return (
+    '<table class="bins"><thead><tr><th class="num">Mean predicted</th><th class="num">Observed</th><th class="num">Rows</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : '−'}${formatNumber(Math.abs(value))}`;
+}
