@@ -1,7 +1,9 @@
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { PredictionLog } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
 import { installErrorHandling } from './error-handling';
+import { feedbackRoutes } from './feedback-routes';
 import { healthRoutes } from './health-routes';
 import type { ModelPool } from './model-pool';
 import { predictRoutes } from './predict-routes';
@@ -15,22 +17,27 @@ export interface ScoringAppOptions {
   /** Largest accepted body in bytes; bigger ones get 413. */
   bodyLimit?: number;
   maxRecords?: number;
+  /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
+  predictionLog?: PredictionLog;
   logger?: FastifyServerOptions['logger'];
 }
 
 /**
  * The scoring HTTP app, not listening: tests drive it with `inject`, `startScoringServer` listens.
- * It borrows the pool; whoever created the pool closes it.
+ * It borrows the pool and the prediction log; whoever created them closes them.
  */
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
-  const { pool, defaultModel, maxRecords } = options;
+  const { pool, defaultModel, maxRecords, predictionLog } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit });
   // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app, { bodyLimit });
   void app.register(healthRoutes, { pool });
-  void app.register(predictRoutes, { pool, defaultModel, maxRecords });
+  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog });
+  void app.register(feedbackRoutes, { predictionLog });
   void app.register(adminRoutes, { pool });
+  // Whatever the last requests logged is written when the app stops, before its owner closes the log.
+  if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
   return app;
 }

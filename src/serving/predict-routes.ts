@@ -1,5 +1,8 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { PredictionLog } from '../monitoring/prediction-log';
+import type { RawRecord } from '../models/types';
+import type { ModelVersionRecord } from '../registry/types';
 import type { ModelPool } from './model-pool';
 import { badRequest, noModelLoaded } from './problems';
 import type { Findings } from './request-validation';
@@ -10,6 +13,8 @@ export interface PredictRoutesOptions {
   /** Answers requests that name no model (MLCYCLE_MODEL); without it, the only model served does. */
   defaultModel?: string;
   maxRecords?: number;
+  /** Gets one entry per answered record; appending only queues, so it adds no I/O to the request. */
+  predictionLog?: PredictionLog;
 }
 
 export interface Prediction {
@@ -40,8 +45,11 @@ const responseSchema = {
   },
 } as const;
 
+/** Requests with this header set to "1" are answered but not logged for monitoring. */
+export const NO_LOG_HEADER = 'x-mlcycle-no-log';
+
 export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, options, done) => {
-  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS } = options;
+  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog } = options;
 
   app.post('/predict', { schema: { response: responseSchema } }, async (request): Promise<PredictResponse> => {
     const checked = checkPredictBody(request.body, maxRecords);
@@ -54,18 +62,49 @@ export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, 
       const findings = checkRecords(records, record.spec);
       if (findings.count > 0) throw invalid(findings);
       const probabilities = await scorer.score(record.spec.inputs, records);
-      return {
-        model: { name, version: record.version },
-        predictions: Array.from(probabilities, (probability) => ({
-          id: randomUUID(),
-          probability,
-          label: probability >= record.threshold ? 1 : 0,
-        })),
-      };
+      const predictions: Prediction[] = Array.from(probabilities, (probability) => ({
+        id: randomUUID(),
+        probability,
+        label: probability >= record.threshold ? 1 : 0,
+      }));
+      // Deploy smoke tests replay held-back training rows: they are not live traffic and must not reach the monitor.
+      const isSmokeTest = request.headers[NO_LOG_HEADER] === '1';
+      if (predictionLog && !isSmokeTest) logPredictions(predictionLog, record, records, predictions);
+      return { model: { name, version: record.version }, predictions };
     });
   });
   done();
 };
+
+/**
+ * Logs the model's raw input columns of each record (not an id or target column the client also sent),
+ * values as sent, under the id the client got back.
+ */
+function logPredictions(
+  log: PredictionLog,
+  record: ModelVersionRecord,
+  records: readonly RawRecord[],
+  predictions: readonly Prediction[],
+): void {
+  const time = Date.now();
+  const names = record.spec.inputs.map((input) => input.name);
+  log.append(
+    predictions.map((prediction, i) => {
+      const raw = records[i] as RawRecord;
+      const features: Record<string, unknown> = {};
+      for (const name of names) features[name] = raw[name];
+      return {
+        id: prediction.id,
+        modelName: record.modelName,
+        version: record.version,
+        time,
+        probability: prediction.probability,
+        features,
+        positiveLabel: record.positiveLabel,
+      };
+    }),
+  );
+}
 
 function defaultModelName(pool: ModelPool, defaultModel: string | undefined): string {
   if (defaultModel !== undefined) return defaultModel;

@@ -1,3 +1,4 @@
+import type { PredictionLog } from '../monitoring/prediction-log';
 import { buildScoringApp } from './app';
 import type { ModelSource } from './model-source';
 import { ModelPool } from './model-pool';
@@ -8,6 +9,8 @@ export interface ScoringServerOptions {
   port: number;
   source: ModelSource;
   defaultModel?: string;
+  /** Opened (and closed, after the server) by the caller, which knows the data home; none: /feedback is 503. */
+  predictionLog?: PredictionLog;
   refreshIntervalMs?: number;
   logger?: boolean;
 }
@@ -24,7 +27,12 @@ export interface ScoringServer {
  */
 export async function startScoringServer(options: ScoringServerOptions): Promise<ScoringServer> {
   const pool = new ModelPool({ source: options.source, refreshIntervalMs: options.refreshIntervalMs });
-  const app = buildScoringApp({ pool, defaultModel: options.defaultModel, logger: options.logger ?? false });
+  const app = buildScoringApp({
+    pool,
+    defaultModel: options.defaultModel,
+    predictionLog: options.predictionLog,
+    logger: options.logger ?? false,
+  });
   // Closing the app (after in-flight requests end) releases the sessions.
   app.addHook('onClose', () => pool.close());
   try {

@@ -1,0 +1,77 @@
+import type { FastifyPluginCallback } from 'fastify';
+import type { FeedbackResult, PredictionLog } from '../monitoring/prediction-log';
+import type { ProblemDetail } from './problems';
+import { badRequest, ServingError } from './problems';
+import { MAX_DETAILS } from './request-validation';
+
+export const MAX_FEEDBACK_LABELS = 10_000;
+
+export interface FeedbackRoutesOptions {
+  /** Without one the route answers 503: this server keeps no predictions to attach outcomes to. */
+  predictionLog?: PredictionLog;
+  maxLabels?: number;
+}
+
+export interface FeedbackResponse {
+  accepted: number;
+  /** Ids this log does not hold: never predicted, pruned, or not written yet by another replica. */
+  unknown: string[];
+}
+
+const responseSchema = {
+  200: {
+    type: 'object',
+    properties: { accepted: { type: 'integer' }, unknown: { type: 'array', items: { type: 'string' } } },
+  },
+} as const;
+
+/** `POST /feedback`: true outcomes of earlier predictions, by the ids /predict returned. */
+export const feedbackRoutes: FastifyPluginCallback<FeedbackRoutesOptions> = (app, options, done) => {
+  const { predictionLog, maxLabels = MAX_FEEDBACK_LABELS } = options;
+
+  app.post('/feedback', { schema: { response: responseSchema } }, (request): FeedbackResponse => {
+    if (!predictionLog) throw new ServingError(503, 'This server keeps no prediction log, so it takes no feedback');
+    const labels = checkFeedbackBody(request.body, maxLabels);
+    const result = record(predictionLog, labels);
+    if (result.invalid.length > 0) throw invalidLabels(result.invalid);
+    return { accepted: result.accepted, unknown: result.unknown };
+  });
+  done();
+};
+
+function checkFeedbackBody(body: unknown, maxLabels: number): unknown[] {
+  const problem = (message: string, field: string | null = 'labels') =>
+    badRequest(message, [{ row: null, field, message }]);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw problem('The body must be a JSON object {"labels": [{"id", "label"}]}', null);
+  }
+  const { labels } = body as Record<string, unknown>;
+  if (!Array.isArray(labels)) throw problem('"labels" must be an array of {"id", "label"}');
+  if (labels.length === 0) throw problem('"labels" must hold at least one label');
+  if (labels.length > maxLabels) {
+    throw problem(`"labels" holds ${labels.length} labels; at most ${maxLabels} per request`);
+  }
+  return labels;
+}
+
+function record(log: PredictionLog, labels: unknown[]): FeedbackResult {
+  try {
+    // Entries are checked one by one inside; the type only says what a good one looks like.
+    return log.recordFeedback(labels as Parameters<PredictionLog['recordFeedback']>[0]);
+  } catch (error) {
+    // Another replica holding the write lock past the busy timeout is passing; the client retries.
+    if (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY')) {
+      throw new ServingError(503, 'The prediction log is busy; retry shortly');
+    }
+    throw error;
+  }
+}
+
+function invalidLabels(invalid: FeedbackResult['invalid']): ServingError {
+  const details: ProblemDetail[] = invalid
+    .slice(0, MAX_DETAILS)
+    .map(({ index, field, message }) => ({ row: index, field, message }));
+  const listed = invalid.length > details.length ? ` (the first ${details.length} listed)` : '';
+  const count = `${invalid.length} invalid label${invalid.length === 1 ? '' : 's'}${listed}`;
+  return badRequest(`Invalid feedback: ${count}; nothing was stored`, details);
+}
