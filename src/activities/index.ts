@@ -1,12 +1,16 @@
+import type { PredictionLog } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
+import { createMonitorActivities } from './monitor-activities';
 import { createRegisterModel, createRejectModel } from './register-model';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
 
 export interface ActivityDeps {
   registry: ModelRegistry;
+  /** The scoring servers' log of predictions and feedback, read by the drift monitor. */
+  predictionLog: PredictionLog;
   /** MLCYCLE_HOME: run scratch files live under it. */
   home: string;
   scoringUrl: string;
@@ -16,6 +20,10 @@ export interface ActivityDeps {
 
 /** Builds every activity with its dependencies; the worker is the only caller. */
 export function createActivities(deps: ActivityDeps) {
+  return { ...createLifecycleActivities(deps), ...createMonitorActivities(deps) };
+}
+
+function createLifecycleActivities(deps: ActivityDeps) {
   return {
     validateData: createValidateData(deps.home),
     trainModel: createTrainModel(deps.home),
@@ -26,4 +34,4 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-export type LifecycleActivities = ReturnType<typeof createActivities>;
+export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;

@@ -36,12 +36,23 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
       dataUri: input.dataUri,
       dataSha256: data.dataSha256,
       dataRows: data.rows,
-      params: { ...model.params, algorithm: model.algorithm, validationMetrics: model.validationMetrics },
+      params: {
+        ...model.params,
+        algorithm: model.algorithm,
+        idColumn: data.idColumn,
+        validationMetrics: model.validationMetrics,
+      },
       metrics: model.metrics,
       packageVersion,
       gitCommit,
       ...currentRun(),
     });
+    const baseline = await store.put(
+      modelName,
+      await readVerified(trained.baselinePath, trained.baselineSha256),
+      '.baseline.json',
+    );
+    registry.saveBaseline(modelName, record.version, baseline.path, baseline.sha256);
     log.info(created ? 'model version registered' : 'model version already registered by this run', {
       modelName,
       version: record.version,

@@ -1,4 +1,5 @@
 import type { RawRecord } from '../models/types';
+import { NO_LOG_HEADER } from '../serving/predict-routes';
 
 /** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
 export class ScoringClient {
@@ -13,19 +14,29 @@ export class ScoringClient {
   }
 
   async predict(modelName: string, version: number, records: RawRecord[]): Promise<number[]> {
-    const body = (await this.call('POST', '/predict', { model: modelName, version, records })) as {
+    const body = (await this.call(
+      'POST',
+      '/predict',
+      { model: modelName, version, records },
+      { [NO_LOG_HEADER]: '1' },
+    )) as {
       predictions: { probability: number }[];
     };
     return body.predictions.map((p) => p.probability);
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<unknown> {
     const url = `${this.baseUrl}${path}`;
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });

@@ -2,7 +2,9 @@ import { heartbeat, log } from '@temporalio/activity';
 import { join } from 'node:path';
 import { readCsvTable } from '../data/csv-reader';
 import { sha256File } from '../data/sha256';
-import { parseNumeric } from '../models/features';
+import { buildBaseline } from '../monitoring/baseline';
+import { encodeTable, parseNumeric } from '../models/features';
+import { predictProba } from '../models/logistic';
 import { trainLogisticModel } from '../models/training';
 import type { InputColumn, RawRecord, RawTable } from '../models/types';
 import { invalidDataFailure } from './failures';
@@ -44,6 +46,23 @@ export function createTrainModel(home: string) {
       records: result.split.test.map((row) => rawRecordAt(table, data.inputs, row)),
       probabilities: result.testProbabilities,
     };
+    // The drift baseline: what the model saw in training (train + validation rows) and how it scored them.
+    const seen = [...result.split.train, ...result.split.validation];
+    const baseline = buildBaseline(
+      table,
+      result.spec,
+      seen,
+      predictProba(result.model, encodeTable(result.spec, table, seen)),
+      {
+        rocAuc: result.metrics.rocAuc,
+        logLoss: result.metrics.logLoss,
+        brier: result.metrics.brier,
+        positiveRate: result.metrics.positives / result.metrics.rows,
+      },
+      { modelName: input.modelName, seed: input.seed },
+    );
+    const baselinePath = join(dir, 'baseline.json');
+    const baselineSha256 = await writeJsonFile(baselinePath, baseline);
     const trainedPath = join(dir, 'trained.json');
     const expectedPath = join(dir, 'expected.json');
     const trainedSha256 = await writeJsonFile(trainedPath, trained);
@@ -54,6 +73,8 @@ export function createTrainModel(home: string) {
       trainedSha256,
       expectedPath,
       expectedSha256,
+      baselinePath,
+      baselineSha256,
       metrics: result.metrics,
       threshold: result.threshold,
       params: result.params,

@@ -39,6 +39,9 @@ export interface TrainedModel {
   /** JSON file with the held-back test records and the probabilities the model gives them. */
   expectedPath: string;
   expectedSha256: string;
+  /** JSON file with the drift baseline (src/monitoring/types.ts ModelBaseline). */
+  baselinePath: string;
+  baselineSha256: string;
   metrics: ClassificationMetrics;
   threshold: number;
   params: Record<string, unknown>;

@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { runDevCommand } from './commands/dev';
+import { runDriftReportCommand } from './commands/drift-report';
+import { runMonitorCommand, type MonitorCommandOptions } from './commands/monitor';
+import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
 import { runServeCommand } from './commands/serve';
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { runWorkerCommand } from './commands/worker';
@@ -35,6 +38,41 @@ program
   .option('--seed <n>', 'split and training seed')
   .option('--workflow-id <id>', 'workflow id (default: <model>-train-<time>)')
   .action((options: TrainCommandOptions) => runTrainCommand(options));
+
+program
+  .command('monitor')
+  .description('create or update the Temporal Schedule drift-monitor-NAME that runs driftMonitor')
+  .requiredOption('--model <name>', 'model name')
+  .option('--every <interval>', 'how often, e.g. 30m, 1h, 1d', '1h')
+  .option('--cooldown <duration>', 'no second drift-triggered retrain within this long (default 6h)')
+  .option('--no-retrain', 'report drift without retraining')
+  .option('--retrain-policy <policy>', 'training data on drift: original+labelled or original', 'original+labelled')
+  .option('--retrain-data <uri>', 'train on this data set instead when drift is found')
+  .option('--pause', 'pause the schedule')
+  .option('--resume', 'resume a paused schedule')
+  .option('--trigger', 'run the monitor now')
+  .option('--delete', 'delete the schedule')
+  .action((options: MonitorCommandOptions) => runMonitorCommand(options));
+
+program
+  .command('retrain')
+  .description('create or update the Schedule retrain-NAME: retrain when the data at URI has changed')
+  .requiredOption('--model <name>', 'model name')
+  .option('--data <uri>', 'CSV path or file:// URI that is updated in place')
+  .option('--every <interval>', 'how often to look, e.g. 1d, 7d', '7d')
+  .option('--pause', 'pause the schedule')
+  .option('--resume', 'resume a paused schedule')
+  .option('--trigger', 'run it now')
+  .option('--delete', 'delete the schedule')
+  .action((options: RetrainCommandOptions) => runRetrainCommand(options));
+
+program
+  .command('drift')
+  .description('drift monitoring results')
+  .command('report')
+  .description('print where the latest drift report (HTML and JSON) is')
+  .option('--model <name>', 'only this model')
+  .action((options: { model?: string }) => runDriftReportCommand(options));
 
 program.parseAsync().then(
   () => process.exit(process.exitCode ?? 0),

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassificationMetrics, FeatureSpec } from '../models/types';
+import { MonitorRuns } from './monitor-runs';
 import { REGISTRY_SCHEMA } from './schema';
 import type { ModelVersionRecord } from './types';
 
@@ -52,10 +53,14 @@ interface VersionRow {
  * mid-way never leaves a half-registered version.
  */
 export class ModelRegistry {
+  readonly monitorRuns: MonitorRuns;
+
   private constructor(
     private readonly db: Database.Database,
     readonly home: string,
-  ) {}
+  ) {
+    this.monitorRuns = new MonitorRuns(db);
+  }
 
   static open(home: string): ModelRegistry {
     const dir = join(home, 'registry');
@@ -206,6 +211,24 @@ export class ModelRegistry {
         workflowId: row.workflow_id,
         runId: row.run_id,
       }));
+  }
+
+  /** The drift baseline file of a version (content-addressed, like the model). */
+  saveBaseline(modelName: string, version: number, path: string, sha256: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO baselines (model_name, version, path, sha256) VALUES (?, ?, ?, ?)
+         ON CONFLICT (model_name, version) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256`,
+      )
+      .run(modelName, version, path, sha256);
+  }
+
+  getBaseline(modelName: string, version: number): { path: string; sha256: string } | undefined {
+    return this.db
+      .prepare<[string, number], { path: string; sha256: string }>(
+        'SELECT path, sha256 FROM baselines WHERE model_name = ? AND version = ?',
+      )
+      .get(modelName, version);
   }
 
   close(): void {

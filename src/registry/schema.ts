@@ -42,4 +42,29 @@ CREATE TABLE IF NOT EXISTS deployments (
   workflow_id TEXT,
   run_id      TEXT
 );
+CREATE TABLE IF NOT EXISTS baselines (
+  model_name  TEXT    NOT NULL,
+  version     INTEGER NOT NULL,
+  path        TEXT    NOT NULL,
+  sha256      TEXT    NOT NULL,
+  PRIMARY KEY (model_name, version),
+  FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+);
+CREATE TABLE IF NOT EXISTS monitor_runs (
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_name          TEXT    NOT NULL,
+  version             INTEGER NOT NULL,
+  workflow_id         TEXT    NOT NULL,
+  run_id              TEXT    NOT NULL,
+  window_from         TEXT,
+  window_to           TEXT    NOT NULL,
+  rows                INTEGER NOT NULL,
+  drifted             INTEGER NOT NULL,
+  decision            TEXT    NOT NULL,
+  retrain_workflow_id TEXT,
+  report_path         TEXT,
+  at                  TEXT    NOT NULL,
+  UNIQUE (workflow_id, run_id)
+);
+CREATE INDEX IF NOT EXISTS monitor_runs_by_model ON monitor_runs (model_name, id);
 `;

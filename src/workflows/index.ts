@@ -1,2 +1,4 @@
 // Everything the worker's workflow bundle contains: one workflow a file, re-exported here.
+export { driftMonitor } from './drift-monitor';
 export { mlLifecycle, progressQuery } from './ml-lifecycle';
+export { scheduledRetrain } from './scheduled-retrain';

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { PredictionLog } from '../../src/monitoring/prediction-log';
 import { ModelRegistry } from '../../src/registry/model-registry';
 import { startScoringServer } from '../../src/serving/server';
 import { createLifecycleWorker } from '../../src/workers/lifecycle-worker';
@@ -9,6 +10,7 @@ import { tempHome } from './paths';
 export interface TestStack {
   env: TestWorkflowEnvironment;
   registry: ModelRegistry;
+  predictionLog: PredictionLog;
   home: string;
   taskQueue: string;
   scoringUrl: string;
@@ -20,13 +22,21 @@ export async function startTestStack(): Promise<TestStack> {
   const env = await startTestTemporal();
   const home = tempHome('stack');
   const registry = ModelRegistry.open(home);
-  const scoring = await startScoringServer({ host: '127.0.0.1', port: 0, source: registry, logger: false });
+  const predictionLog = PredictionLog.open(home, { flushIntervalMs: 50 });
+  const scoring = await startScoringServer({
+    host: '127.0.0.1',
+    port: 0,
+    source: registry,
+    predictionLog,
+    logger: false,
+  });
   const taskQueue = uniqueTaskQueue('e2e');
   const worker: Worker = await createLifecycleWorker({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
     registry,
+    predictionLog,
     home,
     scoringUrl: scoring.url,
     packageVersion: 'test',
@@ -36,6 +46,7 @@ export async function startTestStack(): Promise<TestStack> {
   return {
     env,
     registry,
+    predictionLog,
     home,
     taskQueue,
     scoringUrl: scoring.url,
@@ -43,6 +54,7 @@ export async function startTestStack(): Promise<TestStack> {
       worker.shutdown();
       await running;
       await scoring.close();
+      predictionLog.close();
       registry.close();
       await env.teardown();
     },

@@ -59,6 +59,8 @@ function fakeActivities(calls: Calls, overrides: Partial<LifecycleActivities> = 
       trainedSha256: 'b'.repeat(64),
       expectedPath: '/e.json',
       expectedSha256: 'c'.repeat(64),
+      baselinePath: '/b.json',
+      baselineSha256: 'e'.repeat(64),
       metrics,
       threshold: 0.4,
       params: {},

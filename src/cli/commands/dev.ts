@@ -7,7 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../../data/sha256';
 import { writeTelcoSample } from '../../data/sample-generator';
+import { PredictionLog } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
+import { monitorScheduleId } from '../../schedules/schedule-ids';
+import { upsertSchedule } from '../../schedules/upsert-schedule';
 import { startDevServer, findTemporalCli } from '../../scripts/temporal-dev-server';
 import { startScoringServer } from '../../serving/server';
 import { readBuildInfo } from '../../shared/build-info';
@@ -49,10 +52,13 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
     stoppers.unshift(() => stack.stop());
     const registry = ModelRegistry.open(config.home);
     stoppers.unshift(() => registry.close());
+    const predictionLog = PredictionLog.open(config.home);
+    stoppers.unshift(() => predictionLog.close());
     const scoring = await startScoringServer({
       host: config.host,
       port: config.port,
       source: registry,
+      predictionLog,
       defaultModel: config.defaultModel,
       logger: false,
     });
@@ -62,6 +68,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       registry,
+      predictionLog,
       home: config.home,
       scoringUrl: scoring.url,
       ...readBuildInfo(),
@@ -78,6 +85,17 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
         say(`the sample run failed: ${err instanceof Error ? err.message : String(err)}`),
       );
     }
+    const schedule = await upsertSchedule(stack.client, {
+      scheduleId: monitorScheduleId(SAMPLE_MODEL),
+      every: '1h',
+      workflowType: 'driftMonitor',
+      args: [{ modelName: SAMPLE_MODEL }],
+      taskQueue: config.taskQueue,
+      note: `drift monitor of ${SAMPLE_MODEL}, created by mlcycle dev`,
+    });
+    say(
+      `drift monitor schedule ${monitorScheduleId(SAMPLE_MODEL)} ${schedule} (every 1h; run now: npx mlcycle monitor --model ${SAMPLE_MODEL} --trigger)`,
+    );
     const request = await writeSampleRequest(config.home);
     say(
       `scoring ${scoring.url} — try: curl -s ${scoring.url}/predict -H 'content-type: application/json' -d @${request}`,

@@ -1,3 +1,4 @@
+import { PredictionLog } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { startScoringServer } from '../../serving/server';
 import { loadConfig } from '../../shared/config';
@@ -7,10 +8,12 @@ import { waitForShutdownSignal } from '../shutdown';
 export async function runServeCommand(): Promise<void> {
   const config = loadConfig();
   const registry = ModelRegistry.open(config.home);
+  const predictionLog = PredictionLog.open(config.home);
   const server = await startScoringServer({
     host: config.host,
     port: config.port,
     source: registry,
+    predictionLog,
     defaultModel: config.defaultModel,
     logger: true,
   });
@@ -24,5 +27,6 @@ export async function runServeCommand(): Promise<void> {
   );
   await waitForShutdownSignal();
   await server.close();
+  predictionLog.close();
   registry.close();
 }

@@ -1,3 +1,4 @@
+import { PredictionLog } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { readBuildInfo } from '../../shared/build-info';
 import { loadConfig } from '../../shared/config';
@@ -11,6 +12,7 @@ export async function runWorkerCommand(): Promise<void> {
   const config = loadConfig();
   installRuntime();
   const registry = ModelRegistry.open(config.home);
+  const predictionLog = PredictionLog.open(config.home);
   const connection = await connectWorkerConnection(config);
   try {
     const worker = await createLifecycleWorker({
@@ -18,6 +20,7 @@ export async function runWorkerCommand(): Promise<void> {
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       registry,
+      predictionLog,
       home: config.home,
       scoringUrl: config.scoringUrl,
       ...readBuildInfo(),
@@ -27,6 +30,7 @@ export async function runWorkerCommand(): Promise<void> {
     await worker.runUntil(waitForShutdownSignal());
   } finally {
     await connection.close();
+    predictionLog.close();
     registry.close();
   }
 }

@@ -1,0 +1,141 @@
+import { heartbeat, log } from '@temporalio/activity';
+import { join } from 'node:path';
+import { sha256File } from '../data/sha256';
+import { detectDrift } from '../monitoring/detect-drift';
+import { resolveDriftConfig } from '../monitoring/drift-config';
+import type { PredictionLog } from '../monitoring/prediction-log';
+import { writeDriftReport } from '../monitoring/report-files';
+import type { ModelBaseline } from '../monitoring/types';
+import type { ModelRegistry } from '../registry/model-registry';
+import { InvalidInputError } from '../shared/errors';
+import type {
+  DataChange,
+  DataChangeInput,
+  DriftCheckInput,
+  DriftCheckResult,
+  MonitorState,
+  MonitorStateInput,
+  RecordMonitorRunInput,
+} from './monitor-types';
+import { createPrepareRetrainData } from './prepare-retrain-data';
+import { currentRun, dataPathFromUri, readVerifiedJson } from './run-files';
+
+export interface MonitorDeps {
+  registry: ModelRegistry;
+  predictionLog: PredictionLog;
+  home: string;
+}
+
+/** The drift monitor's activities; the worker builds them with the registry and the prediction log. */
+export function createMonitorActivities(deps: MonitorDeps) {
+  const { registry, predictionLog, home } = deps;
+
+  async function getMonitorState({ modelName }: MonitorStateInput): Promise<MonitorState> {
+    const lastRun = registry.monitorRuns.latest(modelName);
+    const lastRetrain = registry.monitorRuns.latestRetrain(modelName);
+    return Promise.resolve({
+      servingVersion: registry.getServing(modelName)?.version ?? null,
+      lastWindowTo: lastRun?.windowTo ?? null,
+      lastRetrainAt: lastRetrain?.at ?? null,
+      lastRetrainWorkflowId: lastRetrain?.retrainWorkflowId ?? null,
+    });
+  }
+
+  async function checkDrift(input: DriftCheckInput): Promise<DriftCheckResult> {
+    const { modelName, version, from, to } = input;
+    const stored = registry.getBaseline(modelName, version);
+    if (!stored) {
+      throw new InvalidInputError(
+        `${modelName} v${version} has no drift baseline (it was registered before monitoring existed); retrain it to monitor it`,
+      );
+    }
+    const baseline = await readVerifiedJson<ModelBaseline>(stored.path, stored.sha256);
+    const config = resolveDriftConfig(input.config);
+    heartbeat({ stage: 'reading window' });
+    const window = predictionLog.readWindow(modelName, { ...(from ? { from } : {}), to, version });
+    if (window.rows < input.minRows) {
+      return {
+        drifted: false,
+        dataDrift: false,
+        driftShare: 0,
+        features: [],
+        window: { rows: window.rows, from, to },
+        summary: `${window.rows} logged predictions in the window, fewer than the ${input.minRows} needed to test drift`,
+        reportPath: null,
+        jsonPath: null,
+      };
+    }
+    heartbeat({ stage: 'testing', rows: window.rows });
+    const report = detectDrift(baseline, window, config, { modelName, version });
+    const stamp = to.replace(/[:.]/g, '-');
+    const files = await writeDriftReport(
+      join(home, 'monitoring', 'reports', encodeURIComponent(modelName)),
+      report,
+      stamp,
+    );
+    log.info('drift checked', {
+      modelName,
+      version,
+      rows: window.rows,
+      drifted: report.drifted,
+      report: files.htmlPath,
+    });
+    const verdict = (f: (typeof report.features)[number]) => ({
+      name: f.name,
+      test: f.test,
+      statistic: f.statistic,
+      ...(f.adjustedPValue !== undefined
+        ? { pValue: f.adjustedPValue }
+        : f.pValue !== undefined
+          ? { pValue: f.pValue }
+          : {}),
+      drifted: f.drifted,
+    });
+    return {
+      drifted: report.drifted,
+      dataDrift: report.datasetDrift,
+      driftShare: report.driftShare,
+      features: report.features.map(verdict),
+      ...(report.prediction ? { prediction: verdict(report.prediction) } : {}),
+      ...(report.performance
+        ? {
+            performance: {
+              labelled: report.performance.labelled,
+              rocAuc: report.performance.rocAuc,
+              drifted: report.performance.drifted,
+            },
+          }
+        : {}),
+      window: { rows: window.rows, from, to },
+      summary: report.summary,
+      reportPath: files.htmlPath,
+      jsonPath: files.jsonPath,
+    };
+  }
+
+  async function recordMonitorRun(input: RecordMonitorRunInput): Promise<void> {
+    registry.monitorRuns.record({ ...input, ...currentRun(), at: new Date().toISOString() });
+    return Promise.resolve();
+  }
+
+  async function checkDataChanged({ modelName, dataUri }: DataChangeInput): Promise<DataChange> {
+    const dataSha256 = await sha256File(dataPathFromUri(dataUri));
+    const serving = registry.getServing(modelName);
+    return {
+      changed: serving?.dataSha256 !== dataSha256,
+      dataSha256,
+      servingSha256: serving?.dataSha256 ?? null,
+      servingVersion: serving?.version ?? null,
+    };
+  }
+
+  return {
+    getMonitorState,
+    checkDrift,
+    recordMonitorRun,
+    checkDataChanged,
+    prepareRetrainData: createPrepareRetrainData({ registry, predictionLog, home }),
+  };
+}
+
+export type MonitorActivities = ReturnType<typeof createMonitorActivities>;

@@ -1,0 +1,55 @@
+import { loadConfig } from '../../shared/config';
+import { monitorScheduleId } from '../../schedules/schedule-ids';
+import { operateSchedule, upsertSchedule } from '../../schedules/upsert-schedule';
+import type { DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
+import { connectClient } from '../temporal-connection';
+import { scheduleOperation, type ScheduleFlags } from './schedule-flags';
+
+export interface MonitorCommandOptions extends ScheduleFlags {
+  model: string;
+  every: string;
+  cooldown?: string;
+  retrain: boolean;
+  retrainPolicy: string;
+  retrainData?: string;
+}
+
+/** `mlcycle monitor`: creates, updates or operates the Temporal Schedule drift-monitor-NAME. */
+export async function runMonitorCommand(options: MonitorCommandOptions): Promise<void> {
+  const config = loadConfig();
+  const scheduleId = monitorScheduleId(options.model);
+  const operation = scheduleOperation(options);
+  const client = await connectClient(config);
+  try {
+    if (operation) {
+      await operateSchedule(client, scheduleId, operation);
+      console.log(`${scheduleId}: ${operation} done`);
+      return;
+    }
+    const input: DriftMonitorInput = {
+      modelName: options.model,
+      retrain: options.retrain,
+      retrainPolicy: retrainPolicy(options),
+      ...(options.cooldown ? { cooldown: options.cooldown } : {}),
+    };
+    const outcome = await upsertSchedule(client, {
+      scheduleId,
+      every: options.every,
+      workflowType: 'driftMonitor',
+      args: [input],
+      taskQueue: config.taskQueue,
+      note: `drift monitor of ${options.model} every ${options.every}`,
+    });
+    console.log(`${scheduleId} ${outcome}: driftMonitor every ${options.every} (overlap SKIP, pause on failure)`);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+function retrainPolicy(options: MonitorCommandOptions): RetrainPolicy {
+  if (options.retrainData) return { mode: 'dataUri', dataUri: options.retrainData };
+  if (options.retrainPolicy === 'original' || options.retrainPolicy === 'original+labelled') {
+    return { mode: options.retrainPolicy };
+  }
+  throw new Error(`--retrain-policy must be "original" or "original+labelled", got "${options.retrainPolicy}"`);
+}

@@ -1,0 +1,2 @@
+export const monitorScheduleId = (modelName: string): string => `drift-monitor-${modelName}`;
+export const retrainScheduleId = (modelName: string): string => `retrain-${modelName}`;

@@ -1,0 +1,55 @@
+import type { DriftConfig, DriftTest } from '../monitoring/types';
+import type { MonitorDecision } from '../registry/monitor-runs';
+
+/** Which data a drift-triggered retrain trains on. */
+export type RetrainPolicy =
+  /** The serving version's own training data. */
+  | { mode: 'original' }
+  /** The serving version's training data plus every live record that has feedback (the default). */
+  | { mode: 'original+labelled' }
+  /** A new data set. */
+  | { mode: 'dataUri'; dataUri: string };
+
+export type DriftConfigOverrides = Partial<Omit<DriftConfig, 'performance'>> & {
+  performance?: Partial<DriftConfig['performance']>;
+};
+
+/** `driftMonitor` input (CONTRACT.md): plain JSON. */
+export interface DriftMonitorInput {
+  modelName: string;
+  /** ISO times; default: from the previous run's `to` until now. */
+  from?: string;
+  to?: string;
+  /** Start a retrain on drift (default true). */
+  retrain?: boolean;
+  /** No second drift-triggered retrain within this long of the last (default '6h'). */
+  cooldown?: string;
+  retrainPolicy?: RetrainPolicy;
+  config?: DriftConfigOverrides;
+  /** Below this many logged rows in the window nothing is tested (default 100). */
+  minRows?: number;
+}
+
+export interface FeatureVerdict {
+  name: string;
+  test: DriftTest;
+  statistic: number;
+  pValue?: number;
+  drifted: boolean;
+}
+
+export interface DriftMonitorResult {
+  modelName: string;
+  version: number | null;
+  drifted: boolean;
+  dataDrift: boolean;
+  driftShare: number;
+  features: FeatureVerdict[];
+  prediction?: FeatureVerdict;
+  performance?: { labelled: number; rocAuc: number | null; drifted: boolean };
+  window: { rows: number; from: string | null; to: string };
+  decision: MonitorDecision;
+  reason: string;
+  retrainWorkflowId?: string;
+  reportPath?: string;
+}

@@ -1,0 +1,181 @@
+import type { Duration, RetryPolicy } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  proxyActivities,
+  setCurrentDetails,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MonitorActivities } from '../activities/monitor-activities';
+import type { DriftCheckResult } from '../activities/monitor-types';
+import type { MonitorDecision } from '../registry/monitor-runs';
+import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors';
+import type { DriftMonitorInput, DriftMonitorResult } from './drift-monitor-types';
+import type { mlLifecycle } from './ml-lifecycle';
+import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
+
+const retry: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
+
+const { checkDrift, prepareRetrainData } = proxyActivities<MonitorActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  retry,
+});
+const { getMonitorState, recordMonitorRun } = proxyActivities<MonitorActivities>({
+  startToCloseTimeout: '1 minute',
+  retry,
+});
+
+const DEFAULT_COOLDOWN = '6h';
+const DEFAULT_MIN_ROWS = 100;
+
+/**
+ * Compares the logged live records of a window with the serving version's baseline; on data or
+ * concept drift starts `mlLifecycle` (unless cooling down). Every decision is in the result.
+ */
+export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonitorResult> {
+  if (typeof input?.modelName !== 'string' || input.modelName === '') {
+    throw ApplicationFailure.nonRetryable('driftMonitor input needs modelName', 'InvalidInputError');
+  }
+  const { modelName } = input;
+  const cooldownMs = durationMs(input.cooldown ?? DEFAULT_COOLDOWN, 'cooldown');
+  upsertSearchAttributes([
+    { key: MODEL_NAME, value: modelName },
+    { key: ML_STEP, value: 'monitor' },
+  ]);
+  const state = await getMonitorState({ modelName });
+  const to = input.to ?? new Date(Date.now()).toISOString();
+  const from = input.from ?? state.lastWindowTo;
+  if (state.servingVersion === null) {
+    return finish(modelName, null, emptyCheck(from, to), 'no-data', `${modelName} has no serving version to monitor`);
+  }
+  const version = state.servingVersion;
+  upsertSearchAttributes([{ key: MODEL_VERSION, value: version }]);
+  setCurrentDetails(`**${modelName}** v${version}: checking drift in ${from ?? 'the beginning'} … ${to}`);
+
+  const check = await checkDrift({
+    modelName,
+    version,
+    from,
+    to,
+    config: input.config,
+    minRows: input.minRows ?? DEFAULT_MIN_ROWS,
+  });
+  const record = (decision: MonitorDecision, reason: string, retrainWorkflowId?: string) =>
+    recordAndFinish(modelName, version, check, decision, reason, retrainWorkflowId);
+
+  if (check.window.rows < (input.minRows ?? DEFAULT_MIN_ROWS)) return record('no-data', check.summary);
+  if (!check.drifted) return record('no-drift', check.summary);
+  if (input.retrain === false) return record('drift-retrain-disabled', `${check.summary}; retraining is off`);
+
+  const sinceRetrain = state.lastRetrainAt === null ? Infinity : Date.now() - Date.parse(state.lastRetrainAt);
+  if (sinceRetrain < cooldownMs) {
+    const minutesLeft = Math.ceil((cooldownMs - sinceRetrain) / 60_000);
+    return record(
+      'drift-cooling-down',
+      `${check.summary}; not retraining: ${state.lastRetrainWorkflowId} started ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
+    );
+  }
+
+  const data = await prepareRetrainData({
+    modelName,
+    version,
+    policy: input.retrainPolicy ?? { mode: 'original+labelled' },
+    windowTo: to,
+  });
+  // Deterministic id: a retried or replayed monitor run can never start a second retrain for this window.
+  const retrainWorkflowId = `${modelName}-retrain-${to.replace(/[:.]/g, '-')}`;
+  await startChild<typeof mlLifecycle>('mlLifecycle', {
+    workflowId: retrainWorkflowId,
+    args: [{ modelName, dataUri: data.dataUri }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    taskQueue: workflowInfo().taskQueue,
+  });
+  return record(
+    'retrain-started',
+    `${check.summary}; retraining on ${data.rows} rows (${data.liveRows} labelled live records) as ${retrainWorkflowId}`,
+    retrainWorkflowId,
+  );
+}
+
+async function recordAndFinish(
+  modelName: string,
+  version: number,
+  check: DriftCheckResult,
+  decision: MonitorDecision,
+  reason: string,
+  retrainWorkflowId?: string,
+): Promise<DriftMonitorResult> {
+  await recordMonitorRun({
+    modelName,
+    version,
+    windowFrom: check.window.from,
+    windowTo: check.window.to,
+    rows: check.window.rows,
+    drifted: check.drifted,
+    decision,
+    retrainWorkflowId: retrainWorkflowId ?? null,
+    reportPath: check.reportPath,
+  });
+  return finish(modelName, version, check, decision, reason, retrainWorkflowId);
+}
+
+function finish(
+  modelName: string,
+  version: number | null,
+  check: DriftCheckResult,
+  decision: MonitorDecision,
+  reason: string,
+  retrainWorkflowId?: string,
+): DriftMonitorResult {
+  upsertSearchAttributes([{ key: ML_STEP, value: decision }]);
+  setCurrentDetails(`**${modelName}**${version === null ? '' : ` v${version}`}: **${decision}** — ${reason}`);
+  return {
+    modelName,
+    version,
+    drifted: check.drifted,
+    dataDrift: check.dataDrift,
+    driftShare: check.driftShare,
+    features: check.features,
+    ...(check.prediction ? { prediction: check.prediction } : {}),
+    ...(check.performance ? { performance: check.performance } : {}),
+    window: check.window,
+    decision,
+    reason,
+    ...(retrainWorkflowId ? { retrainWorkflowId } : {}),
+    ...(check.reportPath ? { reportPath: check.reportPath } : {}),
+  };
+}
+
+function emptyCheck(from: string | null, to: string): DriftCheckResult {
+  return {
+    drifted: false,
+    dataDrift: false,
+    driftShare: 0,
+    features: [],
+    window: { rows: 0, from, to },
+    summary: 'nothing to compare',
+    reportPath: null,
+    jsonPath: null,
+  };
+}
+
+function durationMs(value: string, name: string): number {
+  try {
+    return msToNumber(value as Duration);
+  } catch {
+    throw ApplicationFailure.nonRetryable(
+      `${name} "${value}" is not a duration like "30m" or "6h"`,
+      'InvalidInputError',
+    );
+  }
+}
