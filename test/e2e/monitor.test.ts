@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
 import type { Client } from '@temporalio/client';
-import { monitorScheduleId } from '../../src/schedules/schedule-ids';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
+import { monitorScheduleId, retrainScheduleId } from '../../src/schedules/schedule-ids';
 import { operateSchedule, upsertSchedule } from '../../src/schedules/upsert-schedule';
-import type { driftMonitor, mlLifecycle } from '../../src/workflows';
-import type { DriftMonitorResult } from '../../src/workflows/drift-monitor-types';
+import type { driftMonitor, mlLifecycle, scheduledRetrain } from '../../src/workflows';
 import { withChromium } from '../helpers/chromium';
-import { TELCO_CSV, TEST_OUTPUT } from '../helpers/paths';
+import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 type Row = Record<string, string>;
@@ -47,16 +48,28 @@ async function postPredictions(url: string, records: Record<string, unknown>[]):
 }
 
 /** Triggers the schedule and waits for the run it starts (the schedule's recent actions name it). */
-async function triggerAndWait(client: Client, scheduleId: string, runsBefore: number): Promise<DriftMonitorResult> {
+async function triggerAndWait<W extends Workflow = typeof driftMonitor>(
+  client: Client,
+  scheduleId: string,
+  runsBefore: number,
+): Promise<WorkflowResultType<W>> {
   await operateSchedule(client, scheduleId, 'trigger');
   const handle = client.schedule.getHandle(scheduleId);
   for (let attempt = 0; attempt < 200; attempt++) {
     const actions = (await handle.describe()).info.recentActions;
     const started = actions[runsBefore]?.action.workflow.workflowId;
-    if (started) return client.workflow.getHandle<typeof driftMonitor>(started).result();
+    if (started) return client.workflow.getHandle<W>(started).result();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${scheduleId} started no run`);
+}
+
+/** Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose. */
+async function saveHistory(client: Client, scheduleId: string, index: number): Promise<void> {
+  const action = (await client.schedule.getHandle(scheduleId).describe()).info.recentActions[index];
+  const history = await client.workflow.getHandle(action?.action.workflow.workflowId ?? '').fetchHistory();
+  mkdirSync(TEST_OUTPUT, { recursive: true });
+  writeFileSync(join(TEST_OUTPUT, 'drift-monitor-history.json'), historyToJSON(history));
 }
 
 /** Opens the real report in headless Chromium: one histogram per feature, saved as a screenshot to look at. */
@@ -115,6 +128,7 @@ describe('drift monitoring end to end: serve, drift, scheduled monitor, retrain,
     assert.equal(described.policies.pauseOnFailure, true);
 
     const first = await triggerAndWait(stack.env.client, scheduleId, 0);
+    await saveHistory(stack.env.client, scheduleId, 0);
     assert.equal(first.decision, 'retrain-started', first.reason);
     assert.equal(first.drifted, true);
     assert.equal(first.window.rows, 2000);
@@ -140,5 +154,62 @@ describe('drift monitoring end to end: serve, drift, scheduled monitor, retrain,
     assert.equal(second.decision, 'drift-cooling-down', second.reason);
     assert.equal(second.retrainWorkflowId, undefined);
     assert.match(second.reason, /cooldown ends in/);
+  });
+  it('finds concept drift through feedback when the features did not change, without calling it data drift', async () => {
+    const from = new Date().toISOString();
+    const sample = rows.slice(3000, 4200);
+    const response = await fetch(`${stack.scoringUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records: sample.map(asRecord) }),
+    });
+    const { predictions } = (await response.json()) as { predictions: { id: string }[] };
+    stack.predictionLog.flush();
+    // The world changed: the customers the model calls loyal now leave and vice versa.
+    const labels = predictions.map((p, i) => ({ id: p.id, label: sample[i]?.Churn === 'Yes' ? 'No' : 'Yes' }));
+    const feedback = await fetch(`${stack.scoringUrl}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labels }),
+    });
+    assert.deepEqual(((await feedback.json()) as { accepted: number }).accepted, labels.length);
+
+    const result = await stack.env.client.workflow.execute<typeof driftMonitor>('driftMonitor', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'monitor-e2e-concept',
+      args: [{ modelName: 'telco-churn', from, retrain: false }],
+    });
+    assert.equal(result.window.rows, sample.length);
+    assert.equal(result.dataDrift, false, JSON.stringify(result.features.filter((f) => f.drifted)));
+    assert.equal(result.performance?.labelled, sample.length);
+    assert.equal(result.performance?.drifted, true);
+    assert.ok((result.performance?.rocAuc ?? 1) < 0.5);
+    assert.equal(result.drifted, true);
+    assert.equal(result.decision, 'drift-retrain-disabled');
+  });
+
+  it('retrains on a schedule only when the data changed since the serving version was trained', async () => {
+    const scheduleId = retrainScheduleId('telco-churn');
+    const upsert = (dataUri: string) =>
+      upsertSchedule(stack.env.client, {
+        scheduleId,
+        every: '7d',
+        workflowType: 'scheduledRetrain',
+        args: [{ modelName: 'telco-churn', dataUri }],
+        taskQueue: stack.taskQueue,
+        note: 'e2e',
+      });
+    assert.equal(await upsert(TELCO_CSV), 'created');
+    const unchanged = await triggerAndWait<typeof scheduledRetrain>(stack.env.client, scheduleId, 0);
+    assert.equal(unchanged.skipped, true, unchanged.reason);
+    assert.match(unchanged.reason, /data unchanged/);
+
+    const updated = join(tempHome('retrain-data'), 'telco-updated.csv');
+    writeFileSync(updated, readFileSync(TELCO_CSV, 'utf8').trim().split('\n').slice(0, 6501).join('\n') + '\n');
+    assert.equal(await upsert(updated), 'updated');
+    const changed = await triggerAndWait<typeof scheduledRetrain>(stack.env.client, scheduleId, 1);
+    assert.equal(changed.skipped, false, changed.reason);
+    assert.equal(changed.lifecycle?.deployed, true, changed.lifecycle?.reason);
+    assert.equal(stack.registry.getServing('telco-churn')?.dataRows, 6500);
   });
 });

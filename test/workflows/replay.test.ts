@@ -5,14 +5,20 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 
-// A history recorded from a real mlLifecycle run (test/e2e/lifecycle.test.ts writes a fresh one to
-// test-output/). If this fails, the workflow code changed in a way that breaks runs in flight: guard
-// the change with patched() instead of refreshing the fixture.
-describe('mlLifecycle replay', () => {
+// Histories recorded from real runs (the end-to-end tests write fresh ones to test-output/). If one
+// fails to replay, the workflow code changed in a way that breaks runs in flight: guard the change
+// with patched() instead of refreshing the fixture.
+const replay = async (file: string, workflowId: string): Promise<void> => {
+  const history = historyFromJSON(JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', file), 'utf8')));
+  await Worker.runReplayHistory({ workflowBundle: await loadWorkflowBundle() }, history, workflowId);
+};
+
+describe('workflow replay', () => {
   it('replays a recorded mlLifecycle history without nondeterminism', async () => {
-    const history = historyFromJSON(
-      JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'ml-lifecycle-history.json'), 'utf8')),
-    );
-    await Worker.runReplayHistory({ workflowBundle: await loadWorkflowBundle() }, history, 'telco-e2e-1');
+    await replay('ml-lifecycle-history.json', 'telco-e2e-1');
+  });
+
+  it('replays a recorded driftMonitor history that started a retrain, without nondeterminism', async () => {
+    await replay('drift-monitor-history.json', 'drift-monitor-telco-churn');
   });
 });
