@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Papa from 'papaparse';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'mlcycle.cjs');
@@ -81,6 +82,7 @@ describe('the mlcycle CLI as a user runs it', () => {
     started.push(dev);
     await dev.waitFor('serving until Ctrl-C');
     assert.match(dev.output(), /telco-churn v1 deployed: smoke test passed/);
+    assert.match(dev.output(), /drift monitor schedule drift-monitor-telco-churn created \(every 1h/);
     const link = dev
       .output()
       .match(/http:\/\/localhost:(\d+)\/namespaces\/default\/workflows\/(telco-churn-sample-\w+)\//);
@@ -96,6 +98,32 @@ describe('the mlcycle CLI as a user runs it', () => {
       body: readFileSync(join(home, 'data', 'sample-request.json')),
     });
     assert.equal(predicted.status, 200);
+
+    // Live traffic like the training data, then the schedule triggered from the CLI: no drift, and a
+    // report appears for `drift report`.
+    const traffic = Papa.parse<Record<string, string>>(readFileSync(join(home, 'data', 'telco-sample.csv'), 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    })
+      .data.slice(0, 300)
+      .map(({ customerID: _id, Churn: _churn, ...record }) => record);
+    const scored = await fetch(`${scoring}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records: traffic }),
+    });
+    assert.equal(scored.status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the prediction log writes every 200 ms
+    const clusterEnv = { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}` };
+    const trigger = await runCli(['monitor', '--model', 'telco-churn', '--trigger'], clusterEnv);
+    assert.equal(trigger.code, 0, trigger.output);
+    let report = { code: 1 as number | null, output: '' };
+    for (let attempt = 0; attempt < 60 && report.code !== 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      report = await runCli(['drift', 'report', '--model', 'telco-churn'], env);
+    }
+    assert.equal(report.code, 0, report.output);
+    assert.match(report.output, /telco-churn: .*monitoring\/reports\/telco-churn\/.*\.html/);
 
     const train = await runCli(['train', '--data', TELCO_CSV, '--model', 'telco-churn'], {
       ...env,
