@@ -48,6 +48,8 @@ program
   .option('--no-retrain', 'report drift without retraining')
   .option('--retrain-policy <policy>', 'training data on drift: original+labelled or original', 'original+labelled')
   .option('--retrain-data <uri>', 'train on this data set instead when drift is found')
+  .option('--config <file>', 'JSON drift settings: alpha, driftShare, thresholds, features: { NAME: { critical, … } }')
+  .option('--min-rows <n>', 'fewer logged predictions than this in a window: nothing is tested (default 100)')
   .option('--pause', 'pause the schedule')
   .option('--resume', 'resume a paused schedule')
   .option('--trigger', 'run the monitor now')

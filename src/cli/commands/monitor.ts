@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { loadConfig } from '../../shared/config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { operateSchedule, upsertSchedule } from '../../schedules/upsert-schedule';
-import type { DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
+import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
 import { connectClient } from '../temporal-connection';
 import { scheduleOperation, type ScheduleFlags } from './schedule-flags';
 
@@ -12,6 +14,8 @@ export interface MonitorCommandOptions extends ScheduleFlags {
   retrain: boolean;
   retrainPolicy: string;
   retrainData?: string;
+  config?: string;
+  minRows?: string;
 }
 
 /** `mlcycle monitor`: creates, updates or operates the Temporal Schedule drift-monitor-NAME. */
@@ -31,6 +35,8 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
       retrain: options.retrain,
       retrainPolicy: retrainPolicy(options),
       ...(options.cooldown ? { cooldown: options.cooldown } : {}),
+      ...(options.config ? { config: readDriftConfig(options.config) } : {}),
+      ...(options.minRows ? { minRows: Number(options.minRows) } : {}),
     };
     const outcome = await upsertSchedule(client, {
       scheduleId,
@@ -44,6 +50,13 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
   } finally {
     await client.connection.close();
   }
+}
+
+/** Reads a JSON file of drift settings and checks it now, rather than failing every scheduled run later. */
+function readDriftConfig(path: string): DriftConfigOverrides {
+  const overrides = JSON.parse(readFileSync(path, 'utf8')) as DriftConfigOverrides;
+  resolveDriftConfig(overrides);
+  return overrides;
 }
 
 function retrainPolicy(options: MonitorCommandOptions): RetrainPolicy {
