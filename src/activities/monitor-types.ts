@@ -1,4 +1,4 @@
-import type { MonitorDecision } from '../registry/monitor-runs';
+import type { MonitorRunRecord } from '../registry/monitor-runs';
 import type { DriftConfigOverrides, DriftMonitorResult, RetrainPolicy } from '../workflows/drift-monitor-types';
 
 export interface MonitorStateInput {
@@ -41,17 +41,8 @@ export interface RetrainData {
   liveRows: number;
 }
 
-export interface RecordMonitorRunInput {
-  modelName: string;
-  version: number;
-  windowFrom: string | null;
-  windowTo: string;
-  rows: number;
-  drifted: boolean;
-  decision: MonitorDecision;
-  retrainWorkflowId: string | null;
-  reportPath: string | null;
-}
+/** A monitor run's outcome; the activity adds the workflow run and the time. */
+export type RecordMonitorRunInput = Omit<MonitorRunRecord, 'workflowId' | 'runId' | 'at'>;
 
 export interface DataChangeInput {
   modelName: string;

@@ -1,4 +1,4 @@
-import type { Duration, RetryPolicy } from '@temporalio/common';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
@@ -12,18 +12,10 @@ import {
 import type { MonitorActivities } from '../activities/monitor-activities';
 import type { DriftCheckResult } from '../activities/monitor-types';
 import type { MonitorDecision } from '../registry/monitor-runs';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors';
+import { ACTIVITY_RETRY as retry } from './activity-retry';
 import type { DriftMonitorInput, DriftMonitorResult } from './drift-monitor-types';
 import type { mlLifecycle } from './ml-lifecycle';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
-
-const retry: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '30 seconds',
-  maximumAttempts: 5,
-  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-};
 
 const { checkDrift, prepareRetrainData } = proxyActivities<MonitorActivities>({
   startToCloseTimeout: '15 minutes',

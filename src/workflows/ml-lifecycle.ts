@@ -1,4 +1,3 @@
-import type { RetryPolicy } from '@temporalio/common';
 import {
   ActivityFailure,
   defineQuery,
@@ -10,21 +9,13 @@ import {
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import type { DeployOutcome } from '../activities/types';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors';
+import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkLifecycleInput } from './lifecycle-input';
 import { initialProgress, progressMarkdown, updateStep } from './lifecycle-progress';
 import type { LifecycleStep, MlLifecycleInput, MlLifecycleProgress, MlLifecycleResult } from './lifecycle-types';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
 export const progressQuery = defineQuery<MlLifecycleProgress>('progress');
-
-const retry: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '30 seconds',
-  maximumAttempts: 5,
-  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-};
 
 // Data-sized steps heartbeat, so a lost worker is noticed in 30 s rather than at the start-to-close limit.
 const { validateData, trainModel } = proxyActivities<LifecycleActivities>({

@@ -1,4 +1,3 @@
-import type { RetryPolicy } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   ApplicationFailure,
@@ -9,18 +8,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors';
+import { ACTIVITY_RETRY as retry } from './activity-retry';
 import type { MlLifecycleResult } from './lifecycle-types';
 import type { mlLifecycle } from './ml-lifecycle';
 import { ML_STEP, MODEL_NAME } from './search-attributes';
-
-const retry: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '30 seconds',
-  maximumAttempts: 5,
-  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-};
 
 const { checkDataChanged } = proxyActivities<MonitorActivities>({
   startToCloseTimeout: '10 minutes',

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolveDriftConfig } from '../../monitoring/drift-config';
-import { loadConfig } from '../../shared/config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
-import { operateSchedule, upsertSchedule } from '../../schedules/upsert-schedule';
+import { upsertSchedule } from '../../schedules/upsert-schedule';
 import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
-import { connectClient } from '../temporal-connection';
-import { scheduleOperation, type ScheduleFlags } from './schedule-flags';
+import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface MonitorCommandOptions extends ScheduleFlags {
   model: string;
@@ -20,16 +18,8 @@ export interface MonitorCommandOptions extends ScheduleFlags {
 
 /** `mlcycle monitor`: creates, updates or operates the Temporal Schedule drift-monitor-NAME. */
 export async function runMonitorCommand(options: MonitorCommandOptions): Promise<void> {
-  const config = loadConfig();
   const scheduleId = monitorScheduleId(options.model);
-  const operation = scheduleOperation(options);
-  const client = await connectClient(config);
-  try {
-    if (operation) {
-      await operateSchedule(client, scheduleId, operation);
-      console.log(`${scheduleId}: ${operation} done`);
-      return;
-    }
+  await runScheduleCommand(scheduleId, options, async (client, config) => {
     const input: DriftMonitorInput = {
       modelName: options.model,
       retrain: options.retrain,
@@ -46,10 +36,8 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
       taskQueue: config.taskQueue,
       note: `drift monitor of ${options.model} every ${options.every}`,
     });
-    console.log(`${scheduleId} ${outcome}: driftMonitor every ${options.every} (overlap SKIP, pause on failure)`);
-  } finally {
-    await client.connection.close();
-  }
+    return `${scheduleId} ${outcome}: driftMonitor every ${options.every} (overlap SKIP, pause on failure)`;
+  });
 }
 
 /** Reads a JSON file of drift settings and checks it now, rather than failing every scheduled run later. */

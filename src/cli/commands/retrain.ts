@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../../shared/config';
 import { retrainScheduleId } from '../../schedules/schedule-ids';
-import { operateSchedule, upsertSchedule } from '../../schedules/upsert-schedule';
+import { upsertSchedule } from '../../schedules/upsert-schedule';
 import type { ScheduledRetrainInput } from '../../workflows/scheduled-retrain';
-import { connectClient } from '../temporal-connection';
-import { scheduleOperation, type ScheduleFlags } from './schedule-flags';
+import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface RetrainCommandOptions extends ScheduleFlags {
   model: string;
@@ -14,16 +12,8 @@ export interface RetrainCommandOptions extends ScheduleFlags {
 
 /** `mlcycle retrain`: the Schedule retrain-NAME that retrains whenever the data at URI changes. */
 export async function runRetrainCommand(options: RetrainCommandOptions): Promise<void> {
-  const config = loadConfig();
   const scheduleId = retrainScheduleId(options.model);
-  const operation = scheduleOperation(options);
-  const client = await connectClient(config);
-  try {
-    if (operation) {
-      await operateSchedule(client, scheduleId, operation);
-      console.log(`${scheduleId}: ${operation} done`);
-      return;
-    }
+  await runScheduleCommand(scheduleId, options, async (client, config) => {
     if (!options.data) throw new Error('--data URI is required to create the retrain schedule');
     const dataUri = options.data.startsWith('file://') ? options.data : resolve(options.data);
     const input: ScheduledRetrainInput = { modelName: options.model, dataUri };
@@ -35,8 +25,6 @@ export async function runRetrainCommand(options: RetrainCommandOptions): Promise
       taskQueue: config.taskQueue,
       note: `retrain ${options.model} on ${dataUri} every ${options.every} when it changes`,
     });
-    console.log(`${scheduleId} ${outcome}: scheduledRetrain of ${dataUri} every ${options.every}`);
-  } finally {
-    await client.connection.close();
-  }
+    return `${scheduleId} ${outcome}: scheduledRetrain of ${dataUri} every ${options.every}`;
+  });
 }
