@@ -17,7 +17,8 @@ export async function runDriftReportCommand(options: { model?: string }): Promis
   }
   if (!found) {
     throw new Error(
-      `no drift report yet under ${root}${options.model ? ` for ${options.model}` : ''}; run "mlcycle monitor --model NAME --trigger"`,
+      `no drift report yet under ${root}${options.model ? ` for ${options.model}` : ''}: a monitor run writes one ` +
+        'once its window holds enough logged predictions (100 by default); run "mlcycle monitor --model NAME --trigger"',
     );
   }
 }
