@@ -8,8 +8,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
 COPY tsconfig.json ./
-RUN node bin/mlcycle.cjs --help >/dev/null
+RUN node bin/mlcycle.cjs --help >/dev/null && npx tsx src/scripts/build-workflow-bundle.ts /app/dist/workflow-bundle.js
 RUN mkdir -p /var/lib/mlcycle && chown node:node /var/lib/mlcycle
 USER node
-ENV MLCYCLE_HOME=/var/lib/mlcycle NODE_ENV=production
+ENV MLCYCLE_HOME=/var/lib/mlcycle NODE_ENV=production MLCYCLE_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 CMD ["node", "bin/mlcycle.cjs", "worker"]

@@ -13,14 +13,15 @@ const SMOKE_TOLERANCE = 1e-5;
 export interface DeployDeps {
   registry: ModelRegistry;
   scoringUrl: string;
+  adminToken?: string;
 }
 
 /**
  * Stage the version on the scoring server, score the held-back rows through HTTP, and only if every
  * answer matches the registry's expected output, point the registry and the server at it.
  */
-export function createDeployModel({ registry, scoringUrl }: DeployDeps) {
-  const client = new ScoringClient(scoringUrl);
+export function createDeployModel({ registry, scoringUrl, adminToken }: DeployDeps) {
+  const client = new ScoringClient(scoringUrl, adminToken);
   return async function deployModel({ modelName, version }: DeployModelInput): Promise<DeployOutcome> {
     const record = registry.getVersion(modelName, version);
     if (!record) throw new InvalidInputError(`${modelName} has no version ${version} in the registry`);

@@ -14,6 +14,8 @@ export interface ActivityDeps {
   /** MLCYCLE_HOME: run scratch files live under it. */
   home: string;
   scoringUrl: string;
+  /** MLCYCLE_ADMIN_TOKEN, when the scoring servers require it. */
+  adminToken?: string;
   packageVersion: string;
   gitCommit: string | null;
 }

@@ -3,14 +3,23 @@ import { NO_LOG_HEADER } from '../serving/predict-routes';
 
 /** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
 export class ScoringClient {
-  constructor(private readonly baseUrl: string) {}
+  private readonly adminHeaders: Record<string, string>;
+
+  constructor(
+    private readonly baseUrl: string,
+    adminToken?: string,
+  ) {
+    this.adminHeaders = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
+  }
 
   async stage(modelName: string, version: number): Promise<void> {
-    await this.call('POST', `/admin/models/${encodeURIComponent(modelName)}/versions/${version}/load`);
+    const path = `/admin/models/${encodeURIComponent(modelName)}/versions/${version}/load`;
+    await this.call('POST', path, undefined, this.adminHeaders);
   }
 
   async promote(modelName: string, version: number): Promise<void> {
-    await this.call('PUT', `/admin/models/${encodeURIComponent(modelName)}/serving`, { version });
+    const path = `/admin/models/${encodeURIComponent(modelName)}/serving`;
+    await this.call('PUT', path, { version }, this.adminHeaders);
   }
 
   async predict(modelName: string, version: number, records: RawRecord[]): Promise<number[]> {

@@ -1,8 +1,12 @@
 import type { FastifyPluginCallback } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ModelPool } from './model-pool';
+import { ServingError } from './problems';
 
 export interface AdminRoutesOptions {
   pool: ModelPool;
+  /** When set (MLCYCLE_ADMIN_TOKEN), admin routes need `Authorization: Bearer <token>`. */
+  adminToken?: string;
 }
 
 const versionParams = {
@@ -21,7 +25,16 @@ const servingSchema = {
  * the slow part (reading and checking the artifact, creating the session) happens while the old
  * version still answers, and a bad artifact is refused before anything changes.
  */
-export const adminRoutes: FastifyPluginCallback<AdminRoutesOptions> = (app, { pool }, done) => {
+export const adminRoutes: FastifyPluginCallback<AdminRoutesOptions> = (app, { pool, adminToken }, done) => {
+  // Registered as a plugin, so this hook guards only the admin routes, not /predict.
+  if (adminToken) {
+    app.addHook('onRequest', async (request) => {
+      if (!sameSecret(request.headers.authorization ?? '', `Bearer ${adminToken}`)) {
+        throw new ServingError(401, 'Admin routes need "Authorization: Bearer <MLCYCLE_ADMIN_TOKEN>"');
+      }
+      return Promise.resolve();
+    });
+  }
   app.post<{ Params: { name: string; version: number } }>(
     '/admin/models/:name/versions/:version/load',
     { schema: { params: versionParams } },
@@ -46,3 +59,9 @@ export const adminRoutes: FastifyPluginCallback<AdminRoutesOptions> = (app, { po
   app.get('/admin/models', () => ({ models: pool.describe() }));
   done();
 };
+
+/** Compares hashes in constant time, so response timing tells nothing about the token. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -19,6 +19,8 @@ export interface ScoringAppOptions {
   maxRecords?: number;
   /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
   predictionLog?: PredictionLog;
+  /** Guards the admin routes the deploy step calls (MLCYCLE_ADMIN_TOKEN). */
+  adminToken?: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -36,7 +38,7 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   void app.register(healthRoutes, { pool });
   void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog });
   void app.register(feedbackRoutes, { predictionLog });
-  void app.register(adminRoutes, { pool });
+  void app.register(adminRoutes, { pool, adminToken: options.adminToken });
   // Whatever the last requests logged is written when the app stops, before its owner closes the log.
   if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
   return app;

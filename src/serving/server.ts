@@ -11,6 +11,7 @@ export interface ScoringServerOptions {
   defaultModel?: string;
   /** Opened (and closed, after the server) by the caller, which knows the data home; none: /feedback is 503. */
   predictionLog?: PredictionLog;
+  adminToken?: string;
   refreshIntervalMs?: number;
   logger?: boolean;
 }
@@ -31,6 +32,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     pool,
     defaultModel: options.defaultModel,
     predictionLog: options.predictionLog,
+    adminToken: options.adminToken,
     logger: options.logger ?? false,
   });
   // Closing the app (after in-flight requests end) releases the sessions.

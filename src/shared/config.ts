@@ -12,6 +12,8 @@ export interface MlcycleConfig {
   /** Where the deploy step reaches the scoring server's admin and predict routes. */
   scoringUrl: string;
   defaultModel: string | undefined;
+  /** Shared secret of the scoring servers' admin routes and the deploy step; none: admin routes are open. */
+  adminToken: string | undefined;
   /** Ports of the dev server `mlcycle dev` starts (gRPC and Web UI). */
   devServerPort: number;
   devUiPort: number;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig 
     port,
     scoringUrl: env.MLCYCLE_SCORING_URL || `http://${urlHost}:${port}`,
     defaultModel: env.MLCYCLE_MODEL || undefined,
+    adminToken: env.MLCYCLE_ADMIN_TOKEN || undefined,
     devServerPort: parsePort(env.MLCYCLE_TEMPORAL_PORT ?? '7233', 'MLCYCLE_TEMPORAL_PORT'),
     devUiPort: parsePort(env.MLCYCLE_UI_PORT ?? String(DEFAULT_UI_PORT), 'MLCYCLE_UI_PORT'),
   };

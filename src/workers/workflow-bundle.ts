@@ -1,6 +1,8 @@
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -30,3 +32,11 @@ const quietBundlerLogger = {
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
+
+/** Writes the bundle for MLCYCLE_WORKFLOW_BUNDLE (scripts/build-workflow-bundle.ts); returns its size in bytes. */
+export async function writeWorkflowBundle(path: string): Promise<number> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, code);
+  return code.length;
+}

@@ -12,6 +12,7 @@ import { tempHome } from '../helpers/paths';
 import { createFixture, RECORDS, referenceProbabilities, type Fixture } from '../serving/helpers';
 
 // The deploy activity against a real registry and a real scoring server over HTTP.
+const TOKEN = 'deploy-test-token';
 describe('deployModel activity', () => {
   let registry: ModelRegistry;
   let fixture: Fixture;
@@ -20,7 +21,14 @@ describe('deployModel activity', () => {
   before(async () => {
     registry = ModelRegistry.open(tempHome('deploy'));
     fixture = await createFixture();
-    scoring = await startScoringServer({ host: '127.0.0.1', port: 0, source: registry, logger: false });
+    // Admin routes guarded as in production (MLCYCLE_ADMIN_TOKEN): the deploy step must present the token.
+    scoring = await startScoringServer({
+      host: '127.0.0.1',
+      port: 0,
+      source: registry,
+      adminToken: TOKEN,
+      logger: false,
+    });
   });
   after(async () => {
     await scoring.close();
@@ -40,7 +48,7 @@ describe('deployModel activity', () => {
 
   const deploy = (version: number): Promise<DeployOutcome> =>
     new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }).run(
-      createDeployModel({ registry, scoringUrl: scoring.url }),
+      createDeployModel({ registry, scoringUrl: scoring.url, adminToken: TOKEN }),
       {
         modelName: 'churn',
         version,
@@ -77,7 +85,9 @@ describe('deployModel activity', () => {
     const rejected = registry.listDeployments('churn').at(-1);
     assert.equal(rejected?.outcome, 'rejected');
     assert.equal(rejected?.version, 2);
-    const loaded = (await (await fetch(`${scoring.url}/admin/models`)).json()) as {
+    const loaded = (await (
+      await fetch(`${scoring.url}/admin/models`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as {
       models: { name: string; serving: number }[];
     };
     assert.equal(loaded.models.find((m) => m.name === 'churn')?.serving, 1);

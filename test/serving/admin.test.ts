@@ -111,4 +111,23 @@ describe('admin routes', () => {
     const asked = await app.inject({ method: 'POST', url: '/predict', payload: { version: 3, records: RECORDS } });
     assert.equal(asked.statusCode, 409);
   });
+
+  it('refuses admin calls without the admin token when one is set, and leaves /predict open', async () => {
+    const guarded = buildScoringApp({ pool, adminToken: 's3cret' });
+    await guarded.ready();
+    try {
+      const url = '/admin/models/churn/versions/2/load';
+      const anonymous = await guarded.inject({ method: 'POST', url });
+      assert.equal(anonymous.statusCode, 401);
+      assert.match(anonymous.json<ErrorBody>().error, /Authorization: Bearer/);
+      const wrong = await guarded.inject({ method: 'POST', url, headers: { authorization: 'Bearer nope' } });
+      assert.equal(wrong.statusCode, 401);
+      const allowed = await guarded.inject({ method: 'POST', url, headers: { authorization: 'Bearer s3cret' } });
+      assert.equal(allowed.statusCode, 200);
+      const predict = await guarded.inject({ method: 'POST', url: '/predict', payload: { records: RECORDS } });
+      assert.equal(predict.statusCode, 200);
+    } finally {
+      await guarded.close();
+    }
+  });
 });

@@ -3,19 +3,27 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
+import assert from 'node:assert/strict';
+import { loadWorkflowBundle, writeWorkflowBundle } from '../../src/workers/workflow-bundle';
+import { tempHome } from '../helpers/paths';
 
 // Histories recorded from real runs (the end-to-end tests write fresh ones to test-output/). If one
 // fails to replay, the workflow code changed in a way that breaks runs in flight: guard the change
 // with patched() instead of refreshing the fixture.
-const replay = async (file: string, workflowId: string): Promise<void> => {
+const replay = async (file: string, workflowId: string, env: NodeJS.ProcessEnv = {}): Promise<void> => {
   const history = historyFromJSON(JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', file), 'utf8')));
-  await Worker.runReplayHistory({ workflowBundle: await loadWorkflowBundle() }, history, workflowId);
+  await Worker.runReplayHistory({ workflowBundle: await loadWorkflowBundle(env) }, history, workflowId);
 };
 
 describe('workflow replay', () => {
   it('replays a recorded mlLifecycle history without nondeterminism', async () => {
     await replay('ml-lifecycle-history.json', 'telco-e2e-1');
+  });
+
+  it('replays it with the prebuilt bundle that production workers load from MLCYCLE_WORKFLOW_BUNDLE', async () => {
+    const path = join(tempHome('bundle'), 'workflow-bundle.js');
+    assert.ok((await writeWorkflowBundle(path)) > 100_000);
+    await replay('ml-lifecycle-history.json', 'telco-e2e-1', { MLCYCLE_WORKFLOW_BUNDLE: path });
   });
 
   it('replays a recorded driftMonitor history that started a retrain, without nondeterminism', async () => {

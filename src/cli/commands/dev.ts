@@ -59,6 +59,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       port: config.port,
       source: registry,
       predictionLog,
+      adminToken: config.adminToken,
       defaultModel: config.defaultModel,
       logger: false,
     });
@@ -71,6 +72,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       predictionLog,
       home: config.home,
       scoringUrl: scoring.url,
+      adminToken: config.adminToken,
       ...readBuildInfo(),
     });
     const workerRun = worker.run();

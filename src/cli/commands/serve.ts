@@ -14,6 +14,7 @@ export async function runServeCommand(): Promise<void> {
     port: config.port,
     source: registry,
     predictionLog,
+    adminToken: config.adminToken,
     defaultModel: config.defaultModel,
     logger: true,
   });

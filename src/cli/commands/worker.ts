@@ -23,6 +23,7 @@ export async function runWorkerCommand(): Promise<void> {
       predictionLog,
       home: config.home,
       scoringUrl: config.scoringUrl,
+      adminToken: config.adminToken,
       ...readBuildInfo(),
     });
     console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`);
