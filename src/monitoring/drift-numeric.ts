@@ -1,0 +1,65 @@
+import { parseNumeric } from '../models/features';
+import type { Measurement } from './drift-measurement';
+import type { Rule } from './drift-rules';
+import { missingNote, pct, signed, value } from './drift-wording';
+import { binCounts, binLabels } from './stats/bins';
+import { ksTwoSample } from './stats/kolmogorov-smirnov';
+import { populationStabilityIndex } from './stats/psi';
+import { normalisedWasserstein } from './stats/wasserstein';
+import type { NumericBaseline } from './types';
+
+export function measureNumeric(
+  reference: NumericBaseline,
+  raw: readonly unknown[] | undefined,
+  rows: number,
+  rule: Rule,
+): Measurement {
+  const live = parsedSorted(raw, rows);
+  const liveMissingShare = rows > 0 ? (rows - live.length) / rows : 0;
+  const liveShares = binCounts(live, reference.binEdges).map((count) => (live.length > 0 ? count / live.length : 0));
+  const histogram = { labels: binLabels(reference.binEdges), reference: reference.binShares, live: liveShares };
+  const base = { name: reference.name, kind: 'numeric' as const, rule, rows: live.length, liveMissingShare, histogram };
+  const missing = missingNote(reference.missingShare, liveMissingShare);
+  if (reference.sample.length === 0) {
+    const reason = 'Not compared: the training data had no values of this feature.';
+    return { ...base, statistic: 0, effect: 0, psi: 0, change: '', verdict: { drifted: false, reason } };
+  }
+  if (live.length === 0) {
+    const reason = `All ${rows.toLocaleString('en-US')} live values are missing (${pct(reference.missingShare)} in training): check that clients still send ${reference.name}.`;
+    return { ...base, statistic: 0, effect: 0, psi: 0, change: '', verdict: { drifted: true, reason } };
+  }
+  // Sorted once here and reused by KS and Wasserstein, which both walk the two samples in step.
+  const sample = Float64Array.from(reference.sample).sort();
+  const effect = normalisedWasserstein(sample, live, reference.std);
+  const ks = rule.test === 'ks' ? ksTwoSample(sample, live) : undefined;
+  const liveMean = mean(live);
+  const meanShift = (liveMean - reference.mean) / (reference.std > 0 ? reference.std : 1);
+  const change =
+    `mean ${value(reference.mean)} → ${value(liveMean)} (${signed(meanShift)} SD), ` +
+    `distribution shift ${effect.toFixed(2)} SD${missing}`;
+  return {
+    ...base,
+    statistic: ks ? ks.statistic : effect,
+    ...(ks ? { pValue: ks.pValue } : {}),
+    effect,
+    psi: populationStabilityIndex(reference.binShares, liveShares),
+    change,
+  };
+}
+
+/** Non-missing values of a raw column, parsed as in training and sorted, in one typed array. */
+function parsedSorted(raw: readonly unknown[] | undefined, rows: number): Float64Array {
+  const values = new Float64Array(rows);
+  let present = 0;
+  for (let i = 0; i < rows; i++) {
+    const x = parseNumeric(raw?.[i]);
+    if (!Number.isNaN(x)) values[present++] = x;
+  }
+  return values.subarray(0, present).sort();
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const x of values) sum += x;
+  return sum / values.length;
+}
