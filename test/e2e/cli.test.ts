@@ -125,6 +125,35 @@ describe('the mlcycle CLI as a user runs it', () => {
     assert.equal(report.code, 0, report.output);
     assert.match(report.output, /telco-churn: .*monitoring\/reports\/telco-churn\/.*\.html/);
 
+    // Schedule management from the CLI, checked against what Temporal itself reports.
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const schedules = new Client({ connection }).schedule;
+    const updated = await runCli(
+      ['monitor', '--model', 'telco-churn', '--every', '30m', '--cooldown', '2h'],
+      clusterEnv,
+    );
+    assert.match(updated.output, /drift-monitor-telco-churn updated: driftMonitor every 30m/);
+    const monitorSchedule = await schedules.getHandle('drift-monitor-telco-churn').describe();
+    assert.equal(monitorSchedule.spec.intervals?.[0]?.every, 30 * 60_000);
+    await runCli(['monitor', '--model', 'telco-churn', '--pause'], clusterEnv);
+    assert.equal((await schedules.getHandle('drift-monitor-telco-churn').describe()).state.paused, true);
+    await runCli(['monitor', '--model', 'telco-churn', '--resume'], clusterEnv);
+    assert.equal((await schedules.getHandle('drift-monitor-telco-churn').describe()).state.paused, false);
+    const badFlags = await runCli(['monitor', '--model', 'telco-churn', '--pause', '--delete'], clusterEnv);
+    assert.equal(badFlags.code, 1);
+    assert.match(badFlags.output, /choose one of --pause, --delete/);
+    const retrain = await runCli(
+      ['retrain', '--model', 'telco-churn', '--data', TELCO_CSV, '--every', '7d'],
+      clusterEnv,
+    );
+    assert.match(
+      retrain.output,
+      /retrain-telco-churn created: scheduledRetrain of .*telco-customer-churn\.csv every 7d/,
+    );
+    await runCli(['retrain', '--model', 'telco-churn', '--delete'], clusterEnv);
+    await assert.rejects(schedules.getHandle('retrain-telco-churn').describe());
+    await connection.close();
+
     const train = await runCli(['train', '--data', TELCO_CSV, '--model', 'telco-churn'], {
       ...env,
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
@@ -150,10 +179,10 @@ describe('the mlcycle CLI as a user runs it', () => {
     started.push(again);
     await again.waitFor('serving until Ctrl-C');
     assert.match(again.output(), /telco-churn v1 was trained on this sample by telco-churn-sample-\w+; v2 serves now/);
-    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
-    const description = await new Client({ connection }).workflow.getHandle(link?.[2] ?? '').describe();
+    const reconnected = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const description = await new Client({ connection: reconnected }).workflow.getHandle(link?.[2] ?? '').describe();
     assert.equal(description.status.name, 'COMPLETED', 'the first run is still in Temporal history');
-    await connection.close();
+    await reconnected.close();
     assert.equal((await fetch(`${scoring}/health/ready`)).status, 200);
     assert.equal(await interrupt(again), 0, again.output());
   });
