@@ -1,0 +1,104 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Papa from 'papaparse';
+import type { RetrainData } from '../../src/activities/monitor-types';
+import { createPrepareRetrainData } from '../../src/activities/prepare-retrain-data';
+import { readCsvTable } from '../../src/data/csv-reader';
+import { validateTable } from '../../src/data/validate';
+import { PredictionLog } from '../../src/monitoring/prediction-log';
+import { ModelRegistry } from '../../src/registry/model-registry';
+import type { RetrainPolicy } from '../../src/workflows/drift-monitor-types';
+import { TELCO_CSV, tempHome } from '../helpers/paths';
+
+type Row = Record<string, string>;
+
+// The retrain data of a drift-triggered retrain, built from a real registry, prediction log and CSV.
+describe('prepareRetrainData activity', () => {
+  const home = tempHome('retrain-data');
+  const original = join(home, 'original.csv');
+  let registry: ModelRegistry;
+  let log: PredictionLog;
+  const telco = Papa.parse<Row>(readFileSync(TELCO_CSV, 'utf8').trim(), { header: true }).data;
+
+  before(() => {
+    writeFileSync(original, readFileSync(TELCO_CSV, 'utf8').trim().split('\n').slice(0, 401).join('\n') + '\n');
+    registry = ModelRegistry.open(home);
+    registry.register({
+      modelName: 'churn',
+      artifactPath: '/a.onnx',
+      artifactSha256: 'a'.repeat(64),
+      expectedPath: '/e.json',
+      spec: { inputs: [], numeric: [], categorical: [] },
+      threshold: 0.5,
+      target: 'Churn',
+      positiveLabel: 'Yes',
+      dataUri: original,
+      dataSha256: 'd'.repeat(64),
+      dataRows: 400,
+      params: { idColumn: 'customerID' },
+      metrics: {} as never,
+      packageVersion: 'test',
+      gitCommit: null,
+      workflowId: 'wf',
+      runId: 'run',
+    });
+    log = PredictionLog.open(home);
+    // Ten live customers (Telco rows 1000+), six of them with feedback.
+    log.append(
+      telco.slice(1000, 1010).map(({ customerID: _id, Churn: _churn, ...features }, i) => ({
+        id: `p-${i}`,
+        modelName: 'churn',
+        version: 1,
+        time: Date.now() - 60_000,
+        probability: 0.3,
+        features: { ...features, tenure: Number(features.tenure) },
+        positiveLabel: 'Yes',
+      })),
+    );
+    const outcome = log.recordFeedback(
+      [0, 1, 2, 3, 4, 5].map((i) => ({ id: `p-${i}`, label: i % 2 === 0 ? 1 : 'No' })),
+    );
+    assert.equal(outcome.accepted, 6);
+  });
+  after(() => {
+    log.close();
+    registry.close();
+  });
+
+  const prepare = (policy: RetrainPolicy): Promise<RetrainData> =>
+    new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }).run(
+      createPrepareRetrainData({ registry, predictionLog: log, home }),
+      { modelName: 'churn', version: 1, policy, windowTo: new Date().toISOString() },
+    );
+
+  it('appends every labelled live record to the original data as a CSV that validates', async () => {
+    const data = await prepare({ mode: 'original+labelled' });
+    assert.equal(data.liveRows, 6);
+    assert.equal(data.rows, 406);
+    const { table, problems } = await readCsvTable(data.dataUri);
+    assert.deepEqual(problems, []);
+    assert.equal(table.rowCount, 406);
+    const report = validateTable(table, { target: 'Churn', minRowsPerClass: 1 });
+    assert.equal(report.ok, true, JSON.stringify(report.problems));
+    assert.deepEqual(table.columns.customerID?.slice(400), [
+      'live-p-0',
+      'live-p-1',
+      'live-p-2',
+      'live-p-3',
+      'live-p-4',
+      'live-p-5',
+    ]);
+    assert.deepEqual(table.columns.Churn?.slice(400), ['Yes', 'No', 'Yes', 'No', 'Yes', 'No']);
+    assert.equal(table.columns.PaymentMethod?.[400], telco[1000]?.PaymentMethod);
+    assert.equal(table.columns.tenure?.[401], telco[1001]?.tenure);
+  });
+
+  it('uses the original data alone, or a given URI, when the policy says so', async () => {
+    assert.deepEqual(await prepare({ mode: 'original' }), { dataUri: original, rows: 400, liveRows: 0 });
+    assert.equal((await prepare({ mode: 'dataUri', dataUri: '/new/data.csv' })).dataUri, '/new/data.csv');
+  });
+});
