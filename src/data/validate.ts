@@ -107,7 +107,7 @@ function checkTarget(cells: string[], options: ValidateOptions, problems: DataPr
       column: target,
       row: blank.firstRow,
       count: blank.count,
-      message: `${blank.count} rows have no value in target column '${target}', the first is row ${blank.firstRow}. Fill them in or remove those rows.`,
+      message: `${rows(blank.count)} no value in target column '${target}', the first is row ${blank.firstRow}. Fill them in or remove those rows.`,
     });
   }
   const byCount = [...values.entries()].sort((a, b) => b[1].count - a[1].count);
@@ -187,7 +187,7 @@ function duplicateIdProblems(column: string, cells: string[]): DataProblem[] {
       column,
       row,
       count: duplicates,
-      message: `${duplicates} rows repeat an id already seen in column '${column}'; the first is row ${row}, '${value}' as in row ${original}. Remove the duplicate rows, or pass another idColumn if this is not an id.`,
+      message: `${rows(duplicates, 'repeats', 'repeat')} an id already seen in column '${column}'; the first is row ${row}, '${value}' as in row ${original}. Remove the duplicate rows, or pass another idColumn if this is not an id.`,
     });
   }
   if (blanks > 0) {
@@ -196,7 +196,7 @@ function duplicateIdProblems(column: string, cells: string[]): DataProblem[] {
       column,
       row: firstBlank,
       count: blanks,
-      message: `${blanks} rows have no id in column '${column}', the first is row ${firstBlank}. Give every row an id.`,
+      message: `${rows(blanks)} no id in column '${column}', the first is row ${firstBlank}. Give every row an id.`,
     });
   }
   return problems;
@@ -256,4 +256,9 @@ function countValues(cells: string[]): { values: Map<string, ValueStats>; blank:
 
 function quoteList(values: string[]): string {
   return values.length === 0 ? '(none)' : values.map((value) => `'${value}'`).join(', ');
+}
+
+/** "1 row has" / "3 rows have": messages are read by people. */
+function rows(count: number, singular = 'has', plural = 'have'): string {
+  return count === 1 ? `1 row ${singular}` : `${count} rows ${plural}`;
 }

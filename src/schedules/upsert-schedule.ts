@@ -26,6 +26,7 @@ export async function upsertSchedule(client: Client, definition: ScheduleDefinit
     args: definition.args,
     taskQueue: definition.taskQueue,
     workflowId: definition.scheduleId,
+    staticSummary: definition.note,
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: every, pauseOnFailure: true };
   try {

@@ -212,6 +212,7 @@ async function trainSampleModel(
       args: [{ modelName: SAMPLE_MODEL, dataUri: dataPath }],
       // A failed or cancelled earlier attempt may be retried under the same id; a finished one is kept.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      staticSummary: `train ${SAMPLE_MODEL} on the bundled sample (${SAMPLE_ROWS} rows, seed ${SAMPLE_SEED})`,
     })
     .catch((err: unknown) => {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return stack.client.workflow.getHandle(workflowId);

@@ -32,6 +32,7 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
     taskQueue: config.taskQueue,
     workflowId,
     args: [input],
+    staticSummary: `train ${options.model} on ${input.dataUri}`,
   });
   console.log(
     `started mlLifecycle ${workflowId}: ${workflowRunUrl(uiBaseUrl(process.env), config.namespace, workflowId, handle.firstExecutionRunId)}`,
