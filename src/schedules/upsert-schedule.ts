@@ -17,7 +17,11 @@ export interface ScheduleDefinition {
  * monitor or retrain is not stacked up behind), missed runs are caught up only within one interval
  * (after downtime, one run, not a burst), and a failing run pauses the schedule until someone looks.
  */
-export async function upsertSchedule(client: Client, definition: ScheduleDefinition): Promise<'created' | 'updated'> {
+export async function upsertSchedule(
+  client: Client,
+  definition: ScheduleDefinition,
+  options: { keepExisting?: boolean } = {},
+): Promise<'created' | 'updated' | 'kept'> {
   const every = checkInterval(definition.every);
   const spec = { intervals: [{ every }] };
   const action = {
@@ -40,6 +44,7 @@ export async function upsertSchedule(client: Client, definition: ScheduleDefinit
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    if (options.keepExisting) return 'kept';
     await client.schedule.getHandle(definition.scheduleId).update((previous) => ({
       ...previous,
       spec,

@@ -179,7 +179,12 @@ describe('the mlcycle CLI as a user runs it', () => {
     started.push(again);
     await again.waitFor('serving until Ctrl-C');
     assert.match(again.output(), /telco-churn v1 was trained on this sample by telco-churn-sample-\w+; v2 serves now/);
+    assert.match(again.output(), /drift-monitor-telco-churn already exists/);
     const reconnected = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const kept = await new Client({ connection: reconnected }).schedule
+      .getHandle('drift-monitor-telco-churn')
+      .describe();
+    assert.equal(kept.spec.intervals?.[0]?.every, 30 * 60_000, 'a restart keeps the interval the user set');
     const description = await new Client({ connection: reconnected }).workflow.getHandle(link?.[2] ?? '').describe();
     assert.equal(description.status.name, 'COMPLETED', 'the first run is still in Temporal history');
     await reconnected.close();
