@@ -22,7 +22,8 @@ export function renderHeader(report: DriftReport, generatedAt: string): string {
   const { window, config } = report;
   const facts: [string, string][] = [
     ['Window rows', formatCount(window.rows)],
-    ['From', escapeHtml(window.from)],
+    // A first monitor run reads the log from its beginning, which the log reports as the epoch.
+    ['From', Date.parse(window.from) === 0 ? 'start of the log' : escapeHtml(window.from)],
     ['To', escapeHtml(window.to)],
     [
       'Drifted features',
