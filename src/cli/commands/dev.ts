@@ -6,13 +6,13 @@ import { ModelRegistry } from '../../registry/model-registry';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
 import { startDevServer, findTemporalCli } from '../../scripts/temporal-dev-server';
-import { startScoringServer } from '../../serving/server';
 import { readBuildInfo } from '../../shared/build-info';
 import { loadConfig, type MlcycleConfig } from '../../shared/config';
 import { createLifecycleWorker } from '../../workers/lifecycle-worker';
 import { installRuntime } from '../../workers/runtime';
 import { waitForShutdownSignal } from '../shutdown';
 import { connectClient, connectWorkerConnection } from '../temporal-connection';
+import { startScoringFromConfig } from '../scoring-from-config';
 import { SAMPLE_MODEL, trainSampleModel, writeSampleRequest } from '../sample-model';
 import { uiBaseUrl } from '../ui-links';
 
@@ -43,15 +43,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
     stoppers.unshift(() => registry.close());
     const predictionLog = PredictionLog.open(config.home);
     stoppers.unshift(() => predictionLog.close());
-    const scoring = await startScoringServer({
-      host: config.host,
-      port: config.port,
-      source: registry,
-      predictionLog,
-      adminToken: config.adminToken,
-      defaultModel: config.defaultModel,
-      logger: false,
-    });
+    const scoring = await startScoringFromConfig(config, registry, predictionLog, { logger: false });
     stoppers.unshift(() => scoring.close());
     const worker = await createLifecycleWorker({
       connection: stack.workerConnection,

@@ -1,7 +1,7 @@
 import { PredictionLog } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
-import { startScoringServer } from '../../serving/server';
 import { loadConfig } from '../../shared/config';
+import { startScoringFromConfig } from '../scoring-from-config';
 import { waitForShutdownSignal } from '../shutdown';
 
 /** `mlcycle serve`: a scoring replica that follows the registry's serving versions. */
@@ -9,15 +9,7 @@ export async function runServeCommand(): Promise<void> {
   const config = loadConfig();
   const registry = ModelRegistry.open(config.home);
   const predictionLog = PredictionLog.open(config.home);
-  const server = await startScoringServer({
-    host: config.host,
-    port: config.port,
-    source: registry,
-    predictionLog,
-    adminToken: config.adminToken,
-    defaultModel: config.defaultModel,
-    logger: true,
-  });
+  const server = await startScoringFromConfig(config, registry, predictionLog, { logger: true });
   console.log(
     `scoring server on ${server.url} (models: ${
       registry
