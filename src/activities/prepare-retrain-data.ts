@@ -1,12 +1,12 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { readCsvTable } from '../data/csv-reader';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../shared/errors';
 import type { PrepareRetrainDataInput, RetrainData } from './monitor-types';
+import { readCsvHeartbeating } from './read-csv';
 import { dataPathFromUri, writeBytesFile } from './run-files';
 
 export interface PrepareRetrainDeps {
@@ -29,7 +29,7 @@ export function createPrepareRetrainData({ registry, predictionLog, home }: Prep
     const record = registry.getVersion(modelName, version);
     if (!record) throw new InvalidInputError(`${modelName} has no version ${version}`);
     const originalPath = dataPathFromUri(record.dataUri);
-    const { table } = await readCsvTable(originalPath, { onProgress: (rows) => heartbeat({ rows }) });
+    const { table } = await readCsvHeartbeating(originalPath);
     if (policy.mode === 'original') return { dataUri: originalPath, rows: table.rowCount, liveRows: 0 };
 
     const labelled = predictionLog.readLabelled(modelName, { to: input.windowTo });

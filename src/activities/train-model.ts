@@ -1,6 +1,5 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { join } from 'node:path';
-import { readCsvTable } from '../data/csv-reader';
 import { sha256File } from '../data/sha256';
 import { buildBaseline } from '../monitoring/baseline';
 import { encodeTable, parseNumeric } from '../models/features';
@@ -8,6 +7,7 @@ import { predictProba } from '../models/logistic';
 import { trainLogisticModel } from '../models/training';
 import type { InputColumn, RawRecord, RawTable } from '../models/types';
 import { invalidDataFailure } from './failures';
+import { readCsvHeartbeating } from './read-csv';
 import { currentRunDir, writeJsonFile } from './run-files';
 import type { TrainedModel, TrainModelInput } from './types';
 import type { TrainedModelFile, ExpectedOutputsFile } from './model-files';
@@ -21,9 +21,7 @@ export function createTrainModel(home: string) {
         { code: 'data-changed', message: `sha256 is now ${sha256}, validated ${data.dataSha256}; start a new run` },
       ]);
     }
-    const { table } = await readCsvTable(data.dataPath, {
-      onProgress: (rowsRead) => heartbeat({ stage: 'reading', rowsRead }),
-    });
+    const { table } = await readCsvHeartbeating(data.dataPath);
     const result = trainLogisticModel(table, {
       target: data.target,
       positiveLabel: data.positiveLabel,

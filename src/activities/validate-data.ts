@@ -1,10 +1,10 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { join } from 'node:path';
-import { readCsvTable } from '../data/csv-reader';
 import { profileTable } from '../data/profile';
 import { sha256File } from '../data/sha256';
 import { validateTable } from '../data/validate';
 import { invalidDataFailure } from './failures';
+import { readCsvHeartbeating } from './read-csv';
 import { currentRunDir, dataPathFromUri, writeJsonFile } from './run-files';
 import type { ValidateDataInput, ValidatedData } from './types';
 
@@ -17,9 +17,7 @@ export function createValidateData(home: string) {
       ]);
     });
     heartbeat({ stage: 'reading', dataSha256 });
-    const { table, problems: readProblems } = await readCsvTable(dataPath, {
-      onProgress: (rowsRead) => heartbeat({ stage: 'reading', rowsRead }),
-    });
+    const { table, problems: readProblems } = await readCsvHeartbeating(dataPath);
     const report = validateTable(table, {
       target: input.target,
       positiveLabel: input.positiveLabel,
