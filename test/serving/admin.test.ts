@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../src/serving/problems';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -7,11 +8,6 @@ import { buildScoringApp } from '../../src/serving/app';
 import { ModelPool } from '../../src/serving/model-pool';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS } from './helpers';
-
-interface ErrorBody {
-  error: string;
-  details: { row: number | null; field: string | null; message: string }[];
-}
 
 describe('admin routes', () => {
   let fixture: Fixture;

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../src/serving/problems';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,10 +17,6 @@ import { createFixture, InMemorySource, RECORDS, SPEC } from './helpers';
 interface PredictBody {
   model: { name: string; version: number };
   predictions: { id: string; probability: number; label: number }[];
-}
-interface ErrorBody {
-  error: string;
-  details: { row: number | null; field: string | null; message: string }[];
 }
 
 const FAR_FUTURE = Date.parse('2100-01-01T00:00:00.000Z');

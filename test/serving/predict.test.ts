@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../src/serving/problems';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, afterEach, describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -12,10 +13,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 interface PredictBody {
   model: { name: string; version: number };
   predictions: { id: string; probability: number; label: number }[];
-}
-interface ErrorBody {
-  error: string;
-  details: { row: number | null; field: string | null; message: string }[];
 }
 
 describe('POST /predict', () => {
