@@ -5,84 +5,13 @@ import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LifecycleActivities } from '../../src/activities';
-import type { DeployOutcome, ValidatedData } from '../../src/activities/types';
-import type { ClassificationMetrics } from '../../src/models/types';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { mlLifecycle } from '../../src/workflows';
 import type { MlLifecycleInput, MlLifecycleProgress } from '../../src/workflows/lifecycle-types';
+import { type Calls, fakeLifecycleActivities as fakeActivities } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 // Workflow logic only: activities are stand-ins here (the end-to-end tests run the real ones).
-
-const metrics: ClassificationMetrics = {
-  rocAuc: 0.85,
-  prAuc: 0.66,
-  accuracy: 0.8,
-  precision: 0.6,
-  recall: 0.7,
-  f1: 0.65,
-  logLoss: 0.42,
-  brier: 0.14,
-  threshold: 0.4,
-  confusion: { tp: 1, fp: 1, tn: 1, fn: 1 },
-  rows: 4,
-  positives: 2,
-};
-
-const validated: ValidatedData = {
-  dataPath: '/data/x.csv',
-  dataSha256: 'a'.repeat(64),
-  rows: 100,
-  target: 'Churn',
-  positiveLabel: 'Yes',
-  negativeLabel: 'No',
-  idColumn: null,
-  inputs: [{ name: 'tenure', kind: 'numeric' }],
-  classCounts: { Yes: 50, No: 50 },
-  missing: [],
-  profilePath: '/tmp/profile.json',
-};
-
-type Calls = string[];
-
-function fakeActivities(calls: Calls, overrides: Partial<LifecycleActivities> = {}): LifecycleActivities {
-  const record =
-    <T>(name: string, value: T) =>
-    async (): Promise<T> => {
-      calls.push(name);
-      return Promise.resolve(value);
-    };
-  return {
-    validateData: record('validateData', validated),
-    trainModel: record('trainModel', {
-      trainedPath: '/t.json',
-      trainedSha256: 'b'.repeat(64),
-      expectedPath: '/e.json',
-      expectedSha256: 'c'.repeat(64),
-      baselinePath: '/b.json',
-      baselineSha256: 'e'.repeat(64),
-      metrics,
-      threshold: 0.4,
-      params: {},
-    }),
-    exportModel: record('exportModel', {
-      onnxPath: '/m.onnx',
-      onnxSha256: 'd'.repeat(64),
-      checkedRows: 4,
-      maxAbsDiff: 1e-7,
-    }),
-    registerModel: record('registerModel', { version: 3, artifactSha256: 'd'.repeat(64), created: true }),
-    rejectModel: record('rejectModel', undefined),
-    deployModel: record<DeployOutcome>('deployModel', {
-      deployed: true,
-      reason: 'smoke test passed',
-      smokeRows: 4,
-      maxAbsDiff: 0,
-      servingVersion: 3,
-    }),
-    ...overrides,
-  };
-}
 
 describe('mlLifecycle workflow logic', () => {
   let env: TestWorkflowEnvironment;
