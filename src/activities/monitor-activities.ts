@@ -4,6 +4,7 @@ import { sha256File } from '../data/sha256';
 import { detectDrift } from '../monitoring/detect-drift';
 import { resolveDriftConfig } from '../monitoring/drift-config';
 import type { PredictionLog } from '../monitoring/prediction-log';
+import { writeDecisionIntoReport } from '../monitoring/report-decision';
 import { writeDriftReport } from '../monitoring/report-files';
 import type { ModelBaseline } from '../monitoring/types';
 import type { ModelRegistry } from '../registry/model-registry';
@@ -16,8 +17,11 @@ import type {
   MonitorState,
   MonitorStateInput,
   RecordMonitorRunInput,
+  RetrainOptions,
+  RetrainOptionsInput,
 } from './monitor-types';
 import { createPrepareRetrainData } from './prepare-retrain-data';
+import { retrainOptionsOf } from './retrain-options';
 import { currentRun, dataPathFromUri, readVerifiedJson } from './run-files';
 
 export interface MonitorDeps {
@@ -113,20 +117,63 @@ export function createMonitorActivities(deps: MonitorDeps) {
     };
   }
 
+  /** Records the run's decision in the registry and in its report (HTML section, JSON field). */
   async function recordMonitorRun(input: RecordMonitorRunInput): Promise<void> {
-    registry.monitorRuns.record({ ...input, ...currentRun(), at: new Date().toISOString() });
-    return Promise.resolve();
+    // Runs scheduled before the reason was recorded pass none.
+    const reason = input.reason ?? null;
+    registry.monitorRuns.record({ ...input, reason, ...currentRun(), at: new Date().toISOString() });
+    if (input.reportPath === null || reason === null) return;
+    try {
+      await writeDecisionIntoReport(input.reportPath, input.reportPath.replace(/\.html$/, '.json'), {
+        decision: input.decision,
+        reason,
+        retrainWorkflowId: input.retrainWorkflowId,
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // Someone removed the report since checkDrift wrote it; the decision is still in the registry.
+      log.warn('drift report gone, decision not added to it', { reportPath: input.reportPath });
+    }
   }
 
   async function checkDataChanged({ modelName, dataUri }: DataChangeInput): Promise<DataChange> {
     const dataSha256 = await sha256File(dataPathFromUri(dataUri));
     const serving = registry.getServing(modelName);
+    // Only a registered version counts as "trained on this data": a run that failed registered nothing.
+    const trained = registry
+      .listVersions(modelName)
+      .filter((v) => v.dataSha256 === dataSha256)
+      .at(-1);
+    const outcome =
+      trained &&
+      registry
+        .listDeployments(modelName)
+        .filter((d) => d.version === trained.version)
+        .at(-1);
     return {
       changed: serving?.dataSha256 !== dataSha256,
       dataSha256,
       servingSha256: serving?.dataSha256 ?? null,
       servingVersion: serving?.version ?? null,
+      ...(trained
+        ? {
+            trained: {
+              version: trained.version,
+              serving: trained.version === serving?.version,
+              outcome: outcome ? `${outcome.outcome}: ${outcome.reason}` : null,
+            },
+          }
+        : {}),
     };
+  }
+
+  /** What a retrain reuses: the options the given version (default: the serving, else the latest) was trained with. */
+  async function retrainOptions({ modelName, version }: RetrainOptionsInput): Promise<RetrainOptions | null> {
+    const record =
+      version !== undefined
+        ? registry.getVersion(modelName, version)
+        : (registry.getServing(modelName) ?? registry.listVersions(modelName).at(-1));
+    return Promise.resolve(record ? retrainOptionsOf(record) : null);
   }
 
   return {
@@ -134,6 +181,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
     checkDrift,
     recordMonitorRun,
     checkDataChanged,
+    retrainOptions,
     prepareRetrainData: createPrepareRetrainData({ registry, predictionLog, home }),
   };
 }

@@ -1,5 +1,6 @@
 import type { MonitorRunRecord } from '../registry/monitor-runs';
 import type { DriftConfigOverrides, DriftMonitorResult, RetrainPolicy } from '../workflows/drift-monitor-types';
+import type { MlLifecycleInput } from '../workflows/lifecycle-types';
 
 export interface MonitorStateInput {
   modelName: string;
@@ -9,6 +10,7 @@ export interface MonitorState {
   servingVersion: number | null;
   /** `to` of the previous monitor run: where this window starts by default. */
   lastWindowTo: string | null;
+  /** When the latest monitor-started retrain that registered a version was recorded: the cooldown counts from it. */
   lastRetrainAt: string | null;
   lastRetrainWorkflowId: string | null;
 }
@@ -33,16 +35,41 @@ export interface PrepareRetrainDataInput {
   version: number;
   policy: RetrainPolicy;
   windowTo: string;
+  /**
+   * Under `original+labelled`: with fewer new labelled live records than this, nothing is written and
+   * the result says `tooFewLabelled` (default 0: any number will do).
+   */
+  minNewLabelled?: number;
 }
 
 export interface RetrainData {
   dataUri: string;
   rows: number;
+  /** New labelled live records in the data: ones the version's own training data does not hold yet. */
   liveRows: number;
+  /** Labelled live records left out because the version's data already holds them (an earlier retrain added them). */
+  knownLiveRows?: number;
+  /** Fewer new labelled records than `minNewLabelled`: no file was written and no retrain should start. */
+  tooFewLabelled?: boolean;
+}
+
+/** The `mlLifecycle` options a retrain reuses from the version it replaces. */
+export type RetrainOptions = Pick<
+  MlLifecycleInput,
+  'target' | 'positiveLabel' | 'idColumn' | 'seed' | 'algorithm' | 'minRocAuc' | 'minRowsPerClass'
+> & { fromVersion: number };
+
+export interface RetrainOptionsInput {
+  modelName: string;
+  /** Default: the serving version, else the latest registered one. */
+  version?: number;
 }
 
 /** A monitor run's outcome; the activity adds the workflow run and the time. */
-export type RecordMonitorRunInput = Omit<MonitorRunRecord, 'workflowId' | 'runId' | 'at'>;
+export type RecordMonitorRunInput = Omit<MonitorRunRecord, 'workflowId' | 'runId' | 'at' | 'reason'> & {
+  /** Absent in runs scheduled before the reason was recorded. */
+  reason?: string;
+};
 
 export interface DataChangeInput {
   modelName: string;
@@ -54,4 +81,6 @@ export interface DataChange {
   dataSha256: string;
   servingSha256: string | null;
   servingVersion: number | null;
+  /** The latest version registered from exactly this data (serving or not), and what became of it. */
+  trained?: { version: number; serving: boolean; outcome: string | null };
 }

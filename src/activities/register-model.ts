@@ -41,6 +41,13 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
         algorithm: model.algorithm,
         idColumn: data.idColumn,
         validationMetrics: model.validationMetrics,
+        ...(input.options
+          ? {
+              minRocAuc: input.options.minRocAuc,
+              minRowsPerClass: input.options.minRowsPerClass,
+              ...(input.options.algorithm ? { requestedAlgorithm: input.options.algorithm } : {}),
+            }
+          : {}),
       },
       metrics: model.metrics,
       packageVersion,

@@ -65,6 +65,8 @@ export interface RegisterModelInput {
   data: ValidatedData;
   trained: TrainedModel;
   exported: ExportedModel;
+  /** The run's own options, stored in the version's params for retrains (absent in runs before they were). */
+  options?: { minRocAuc: number; minRowsPerClass: number; algorithm?: string };
 }
 
 export interface RegisteredModel {

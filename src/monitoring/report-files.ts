@@ -64,7 +64,8 @@ export async function readLatestReport(dir: string): Promise<LatestReport | unde
   return { htmlPath: value.htmlPath, jsonPath: value.jsonPath, stamp: value.stamp, drifted: value.drifted };
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/** Writes to a temporary name and renames it into place, so a reader never sees half a file. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${randomUUID()}.tmp`;
   await writeFile(temporary, text);
   await rename(temporary, path);

@@ -1,7 +1,20 @@
 import type Database from 'better-sqlite3';
 
 export type MonitorDecision =
-  'no-data' | 'no-drift' | 'drift-retrain-disabled' | 'drift-cooling-down' | 'retrain-started';
+  | 'no-data'
+  | 'no-drift'
+  | 'drift-retrain-disabled'
+  | 'drift-cooling-down'
+  /** Drift, but fewer new labelled live records than `minNewLabelled`: no retrain. */
+  | 'drift-too-few-labels'
+  /** Written by runs before the monitor waited for its retrain; the outcome is in the registry. */
+  | 'retrain-started'
+  /** The retrain registered a version and it serves. */
+  | 'retrained'
+  /** The retrain registered a version that the promotion gate or the smoke test kept from serving. */
+  | 'retrain-not-deployed'
+  /** The retrain failed before registering a version (e.g. its data did not validate). */
+  | 'retrain-failed';
 
 export interface MonitorRunRecord {
   modelName: string;
@@ -15,6 +28,8 @@ export interface MonitorRunRecord {
   decision: MonitorDecision;
   retrainWorkflowId: string | null;
   reportPath: string | null;
+  /** Why the run decided as it did; null on rows written before the reason was stored. */
+  reason: string | null;
   at: string;
 }
 
@@ -30,20 +45,23 @@ interface Row {
   decision: MonitorDecision;
   retrain_workflow_id: string | null;
   report_path: string | null;
+  reason: string | null;
   at: string;
 }
 
 /** Every drift-monitor run's decision: where the next window starts, and when retraining last began. */
 export class MonitorRuns {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    addMissingColumns(db);
+  }
 
   /** Idempotent per workflow run, so an activity retry does not log a run twice. */
   record(run: MonitorRunRecord): void {
     this.db
       .prepare(
         `INSERT OR IGNORE INTO monitor_runs (model_name, version, workflow_id, run_id, window_from, window_to, rows,
-           drifted, decision, retrain_workflow_id, report_path, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           drifted, decision, retrain_workflow_id, report_path, reason, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.modelName,
@@ -57,6 +75,7 @@ export class MonitorRuns {
         run.decision,
         run.retrainWorkflowId,
         run.reportPath,
+        run.reason,
         run.at,
       );
   }
@@ -68,10 +87,17 @@ export class MonitorRuns {
     return row && toRecord(row);
   }
 
+  /**
+   * The latest run whose retrain registered a version: the cooldown counts from it. A retrain that
+   * failed before registering (bad data, a lost worker) registered nothing, so it never blocks the next.
+   */
   latestRetrain(modelName: string): MonitorRunRecord | undefined {
     const row = this.db
       .prepare<[string], Row>(
-        `SELECT * FROM monitor_runs WHERE model_name = ? AND decision = 'retrain-started' ORDER BY id DESC LIMIT 1`,
+        `SELECT m.* FROM monitor_runs m WHERE m.model_name = ? AND m.retrain_workflow_id IS NOT NULL
+           AND EXISTS (SELECT 1 FROM model_versions v
+                       WHERE v.model_name = m.model_name AND v.workflow_id = m.retrain_workflow_id)
+         ORDER BY m.id DESC LIMIT 1`,
       )
       .get(modelName);
     return row && toRecord(row);
@@ -98,6 +124,30 @@ function toRecord(row: Row): MonitorRunRecord {
     decision: row.decision,
     retrainWorkflowId: row.retrain_workflow_id,
     reportPath: row.report_path,
+    reason: row.reason ?? null,
     at: row.at,
   };
+}
+
+// Columns added after the first release: registries written before them get them on open, and their
+// old rows read them as null.
+const ADDED_COLUMNS = [{ name: 'reason', definition: 'reason TEXT' }];
+
+function addMissingColumns(db: Database.Database): void {
+  const columnNames = () =>
+    new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('monitor_runs')")
+        .all()
+        .map((column) => column.name),
+    );
+  const initial = columnNames();
+  if (ADDED_COLUMNS.every((column) => initial.has(column.name))) return;
+  // Under the write lock, looking again: a worker and a scoring server may open the registry at once.
+  db.transaction(() => {
+    const present = columnNames();
+    for (const column of ADDED_COLUMNS) {
+      if (!present.has(column.name)) db.exec(`ALTER TABLE monitor_runs ADD COLUMN ${column.definition}`);
+    }
+  }).immediate();
 }

@@ -28,6 +28,26 @@ export interface DriftMonitorInput {
   config?: DriftConfigOverrides;
   /** Below this many logged rows in the window nothing is tested (default 100). */
   minRows?: number;
+  /**
+   * Under the `original+labelled` policy: no retrain with fewer new labelled live records than this
+   * (default 100); the decision is then `drift-too-few-labels`.
+   */
+  minNewLabelled?: number;
+}
+
+/** The data and outcome of a drift-triggered retrain (or of one not started for too few labels). */
+export interface DriftRetrainSummary {
+  workflowId?: string;
+  /** Rows the retrain trains on (0 when the policy names a new data set, which is not read here). */
+  rows: number;
+  /** Labelled live records added that the serving version was not trained on. */
+  newLabelled: number;
+  /** Labelled live records left out because the serving version's data already holds them. */
+  knownLabelled: number;
+  minNewLabelled: number;
+  version?: number;
+  deployed?: boolean;
+  error?: string;
 }
 
 export interface FeatureVerdict {
@@ -51,5 +71,6 @@ export interface DriftMonitorResult {
   decision: MonitorDecision;
   reason: string;
   retrainWorkflowId?: string;
+  retrain?: DriftRetrainSummary;
   reportPath?: string;
 }

@@ -2,22 +2,21 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
-  ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
-  startChild,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
 import type { DriftCheckResult } from '../activities/monitor-types';
 import type { MonitorDecision } from '../registry/monitor-runs';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
-import type { DriftMonitorInput, DriftMonitorResult } from './drift-monitor-types';
-import type { mlLifecycle } from './ml-lifecycle';
+import { startRetrainLegacy } from './drift-monitor-legacy';
+import { retrainOnDrift } from './drift-monitor-retrain';
+import type { DriftMonitorInput, DriftMonitorResult, DriftRetrainSummary } from './drift-monitor-types';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
-const { checkDrift, prepareRetrainData } = proxyActivities<MonitorActivities>({
+const { checkDrift } = proxyActivities<MonitorActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '1 minute',
   retry,
@@ -29,10 +28,14 @@ const { getMonitorState, recordMonitorRun } = proxyActivities<MonitorActivities>
 
 const DEFAULT_COOLDOWN = '6h';
 const DEFAULT_MIN_ROWS = 100;
+const DEFAULT_MIN_NEW_LABELLED = 100;
+// Runs started before it left the retrain running unwatched and reported `retrain-started`.
+const AWAITS_RETRAIN = 'drift-monitor-awaits-retrain';
 
 /**
  * Compares the logged live records of a window with the serving version's baseline; on data or
- * concept drift starts `mlLifecycle` (unless cooling down). Every decision is in the result.
+ * concept drift runs `mlLifecycle` (unless cooling down or short of new labels) and waits for it.
+ * Every decision, the retrain's outcome included, is in the result, the registry and the report.
  */
 export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonitorResult> {
   if (typeof input?.modelName !== 'string' || input.modelName === '') {
@@ -40,6 +43,8 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
   }
   const { modelName } = input;
   const cooldownMs = durationMs(input.cooldown ?? DEFAULT_COOLDOWN, 'cooldown');
+  const minNewLabelled = countInput(input.minNewLabelled, DEFAULT_MIN_NEW_LABELLED, 'minNewLabelled');
+  const awaitsRetrain = patched(AWAITS_RETRAIN);
   upsertSearchAttributes([
     { key: MODEL_NAME, value: modelName },
     { key: ML_STEP, value: 'monitor' },
@@ -62,41 +67,34 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
     config: input.config,
     minRows: input.minRows ?? DEFAULT_MIN_ROWS,
   });
-  const record = (decision: MonitorDecision, reason: string, retrainWorkflowId?: string) =>
-    recordAndFinish(modelName, version, check, decision, reason, retrainWorkflowId);
+  const record = (
+    decision: MonitorDecision,
+    reason: string,
+    retrainWorkflowId?: string,
+    retrain?: DriftRetrainSummary,
+  ) => recordAndFinish(modelName, version, check, decision, reason, retrainWorkflowId, retrain);
 
   if (check.window.rows < (input.minRows ?? DEFAULT_MIN_ROWS)) return record('no-data', check.summary);
   if (!check.drifted) return record('no-drift', check.summary);
   if (input.retrain === false) return record('drift-retrain-disabled', `${check.summary}; retraining is off`);
 
+  // Only retrains that registered a version count (getMonitorState): a failed one never holds the next off.
   const sinceRetrain = state.lastRetrainAt === null ? Infinity : Date.now() - Date.parse(state.lastRetrainAt);
   if (sinceRetrain < cooldownMs) {
     const minutesLeft = Math.ceil((cooldownMs - sinceRetrain) / 60_000);
     return record(
       'drift-cooling-down',
-      `${check.summary}; not retraining: ${state.lastRetrainWorkflowId} started ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
+      `${check.summary}; not retraining: ${state.lastRetrainWorkflowId} retrained ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
     );
   }
 
-  const data = await prepareRetrainData({
-    modelName,
-    version,
-    policy: input.retrainPolicy ?? { mode: 'original+labelled' },
-    windowTo: to,
-  });
-  // Deterministic id: a retried or replayed monitor run can never start a second retrain for this window.
-  const retrainWorkflowId = `${modelName}-retrain-${to.replace(/[:.]/g, '-')}`;
-  await startChild<typeof mlLifecycle>('mlLifecycle', {
-    workflowId: retrainWorkflowId,
-    args: [{ modelName, dataUri: data.dataUri }],
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    taskQueue: workflowInfo().taskQueue,
-  });
-  return record(
-    'retrain-started',
-    `${check.summary}; retraining on ${data.rows} rows (${data.liveRows} labelled live records) as ${retrainWorkflowId}`,
-    retrainWorkflowId,
-  );
+  const policy = input.retrainPolicy ?? { mode: 'original+labelled' };
+  if (!awaitsRetrain) {
+    const started = await startRetrainLegacy(modelName, version, to, policy);
+    return record('retrain-started', `${check.summary}; ${started.reason}`, started.retrainWorkflowId);
+  }
+  const outcome = await retrainOnDrift({ modelName, version, to, policy, minNewLabelled });
+  return record(outcome.decision, `${check.summary}; ${outcome.reason}`, outcome.retrainWorkflowId, outcome.retrain);
 }
 
 async function recordAndFinish(
@@ -106,6 +104,7 @@ async function recordAndFinish(
   decision: MonitorDecision,
   reason: string,
   retrainWorkflowId?: string,
+  retrain?: DriftRetrainSummary,
 ): Promise<DriftMonitorResult> {
   await recordMonitorRun({
     modelName,
@@ -117,8 +116,9 @@ async function recordAndFinish(
     decision,
     retrainWorkflowId: retrainWorkflowId ?? null,
     reportPath: check.reportPath,
+    reason,
   });
-  return finish(modelName, version, check, decision, reason, retrainWorkflowId);
+  return finish(modelName, version, check, decision, reason, retrainWorkflowId, retrain);
 }
 
 function finish(
@@ -128,6 +128,7 @@ function finish(
   decision: MonitorDecision,
   reason: string,
   retrainWorkflowId?: string,
+  retrain?: DriftRetrainSummary,
 ): DriftMonitorResult {
   upsertSearchAttributes([{ key: ML_STEP, value: decision }]);
   setCurrentDetails(`**${modelName}**${version === null ? '' : ` v${version}`}: **${decision}** — ${reason}`);
@@ -144,6 +145,7 @@ function finish(
     decision,
     reason,
     ...(retrainWorkflowId ? { retrainWorkflowId } : {}),
+    ...(retrain ? { retrain } : {}),
     ...(check.reportPath ? { reportPath: check.reportPath } : {}),
   };
 }
@@ -170,4 +172,15 @@ function durationMs(value: string, name: string): number {
       'InvalidInputError',
     );
   }
+}
+
+function countInput(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw ApplicationFailure.nonRetryable(
+      `${name} must be a whole number of 0 or more, got ${JSON.stringify(value)}`,
+      'InvalidInputError',
+    );
+  }
+  return value;
 }

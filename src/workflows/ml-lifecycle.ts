@@ -80,7 +80,20 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
   );
   const registered = await step(
     'register',
-    () => registerModel({ modelName, dataUri: input.dataUri, data, trained, exported }),
+    () =>
+      registerModel({
+        modelName,
+        dataUri: input.dataUri,
+        data,
+        trained,
+        exported,
+        // Kept with the version, so a retrain of it applies the same gate and checks.
+        options: {
+          minRocAuc: input.minRocAuc ?? DEFAULTS.minRocAuc,
+          minRowsPerClass: input.minRowsPerClass ?? DEFAULTS.minRowsPerClass,
+          ...(input.algorithm ? { algorithm: input.algorithm } : {}),
+        },
+      }),
     (r) => `version ${r.version}`,
   );
   progress.version = registered.version;

@@ -1,7 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   ApplicationFailure,
+  ChildWorkflowFailure,
   executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -9,74 +11,110 @@ import {
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
+import { rootCauseMessage } from './failure-message';
+import { legacyRetrain } from './scheduled-retrain-legacy';
 import type { MlLifecycleResult } from './lifecycle-types';
 import type { mlLifecycle } from './ml-lifecycle';
+import { overrideProblems, retrainLifecycleInput } from './retrain-input';
+import type { ScheduledRetrainInput, ScheduledRetrainOutcome, ScheduledRetrainResult } from './scheduled-retrain-types';
 import { ML_STEP, MODEL_NAME } from './search-attributes';
 
-const { checkDataChanged } = proxyActivities<MonitorActivities>({
+export type { ScheduledRetrainInput, ScheduledRetrainResult } from './scheduled-retrain-types';
+
+const { checkDataChanged, retrainOptions } = proxyActivities<MonitorActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry,
 });
 
-export interface ScheduledRetrainInput {
-  modelName: string;
-  dataUri: string;
-}
-
-export interface ScheduledRetrainResult {
-  modelName: string;
-  skipped: boolean;
-  reason: string;
-  dataSha256: string;
-  lifecycleWorkflowId?: string;
-  lifecycle?: MlLifecycleResult;
-}
+// Runs started before it: skip by "a child with this id exists", child input of name and data only.
+const REUSES_VERSION_OPTIONS = 'scheduled-retrain-reuses-version-options';
 
 /**
- * Batch retraining on a schedule: trains again only when the data changed, i.e. its sha256 is not
- * the one the serving version was trained on.
+ * Batch retraining on a schedule: trains again only when no version was registered from this data
+ * yet, reusing the serving version's options. A failed retrain is reported in the result, and the next
+ * run tries the same data again: only a registered version counts as "trained".
  */
 export async function scheduledRetrain(input: ScheduledRetrainInput): Promise<ScheduledRetrainResult> {
-  if (typeof input?.modelName !== 'string' || typeof input?.dataUri !== 'string') {
-    throw ApplicationFailure.nonRetryable('scheduledRetrain input needs modelName and dataUri', 'InvalidInputError');
-  }
+  checkInput(input);
+  const current = patched(REUSES_VERSION_OPTIONS);
   const { modelName, dataUri } = input;
   upsertSearchAttributes([
     { key: MODEL_NAME, value: modelName },
     { key: ML_STEP, value: 'retrain-check' },
   ]);
   const change = await checkDataChanged({ modelName, dataUri });
-  if (!change.changed) {
-    const reason = `data unchanged (sha256 ${change.dataSha256.slice(0, 12)}… is what v${change.servingVersion} was trained on); skipped`;
-    setCurrentDetails(`**${modelName}**: ${reason}`);
-    upsertSearchAttributes([{ key: ML_STEP, value: 'retrain-skipped' }]);
-    return { modelName, skipped: true, reason, dataSha256: change.dataSha256 };
+  if (!current) return legacyRetrain(input, change);
+  const { dataSha256 } = change;
+  if (change.trained) {
+    const { version, serving, outcome } = change.trained;
+    const data = `sha256 ${dataSha256.slice(0, 12)}…`;
+    const reason = serving
+      ? `data unchanged (${data} is what v${version}, the serving version, was trained on); skipped`
+      : `this data (${data}) was already trained as v${version}, which does not serve (${outcome ?? 'no deployment recorded'}); skipped`;
+    return finish(modelName, { skipped: true, outcome: 'skipped', reason, dataSha256 });
   }
-  // One lifecycle per data version: the id is the data's sha256, so the same data never trains twice.
-  const lifecycleWorkflowId = `${modelName}-data-${change.dataSha256.slice(0, 16)}`;
-  setCurrentDetails(`**${modelName}**: data changed, running ${lifecycleWorkflowId}`);
+  const options = await retrainOptions({ modelName });
+  // One lifecycle per data version: the id is the data's sha256. A failed one may run again, a completed one not.
+  const lifecycleWorkflowId = `${modelName}-data-${dataSha256.slice(0, 16)}`;
+  const basis = options ? `options of v${options.fromVersion}` : 'default options (no version registered yet)';
+  setCurrentDetails(`**${modelName}**: data changed, running ${lifecycleWorkflowId} with the ${basis}`);
+  upsertSearchAttributes([{ key: ML_STEP, value: 'retraining' }]);
+  const changed = `data changed (was ${change.servingSha256?.slice(0, 12) ?? 'none'}…, now ${dataSha256.slice(0, 12)}…)`;
   let lifecycle: MlLifecycleResult;
   try {
     lifecycle = await executeChild<typeof mlLifecycle>('mlLifecycle', {
       workflowId: lifecycleWorkflowId,
-      args: [{ modelName, dataUri }],
+      args: [retrainLifecycleInput(modelName, dataUri, options, input)],
       taskQueue: workflowInfo().taskQueue,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const reason = `this data was already trained by ${lifecycleWorkflowId} without becoming the serving version; skipped`;
-    upsertSearchAttributes([{ key: ML_STEP, value: 'retrain-skipped' }]);
-    return { modelName, skipped: true, reason, dataSha256: change.dataSha256, lifecycleWorkflowId };
+    const common = { dataSha256, lifecycleWorkflowId };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const reason = `${lifecycleWorkflowId} is already running or completed for this data; skipped`;
+      return finish(modelName, { skipped: true, outcome: 'skipped', reason, ...common });
+    }
+    if (!(err instanceof ChildWorkflowFailure)) throw err;
+    // A result, not a workflow failure: a failed run would pause the schedule, blocking the next retrain.
+    const reason = `${changed}: retrain ${lifecycleWorkflowId} failed: ${rootCauseMessage(err)}; the next run tries this data again`;
+    return finish(modelName, { skipped: false, outcome: 'failed', reason, ...common });
   }
-  upsertSearchAttributes([{ key: ML_STEP, value: lifecycle.deployed ? 'retrained' : 'retrain-not-deployed' }]);
-  return {
-    modelName,
+  return finish(modelName, {
     skipped: false,
-    reason: `data changed (was ${change.servingSha256?.slice(0, 12) ?? 'none'}…, now ${change.dataSha256.slice(0, 12)}…): ${lifecycle.reason}`,
-    dataSha256: change.dataSha256,
+    outcome: lifecycle.deployed ? 'retrained' : 'not-deployed',
+    reason: `${changed}: ${lifecycle.deployed ? '' : `v${lifecycle.version} registered, not deployed: `}${lifecycle.reason}`,
+    dataSha256,
     lifecycleWorkflowId,
     lifecycle,
-  };
+  });
+}
+
+const STEP_OF: Record<ScheduledRetrainOutcome, string> = {
+  skipped: 'retrain-skipped',
+  retrained: 'retrained',
+  'not-deployed': 'retrain-not-deployed',
+  failed: 'retrain-failed',
+};
+
+function finish(
+  modelName: string,
+  result: Omit<ScheduledRetrainResult, 'modelName'> & { outcome: ScheduledRetrainOutcome },
+): ScheduledRetrainResult {
+  upsertSearchAttributes([{ key: ML_STEP, value: STEP_OF[result.outcome] }]);
+  setCurrentDetails(`**${modelName}**: **${result.outcome}** — ${result.reason}`);
+  return { modelName, ...result };
+}
+
+function checkInput(input: ScheduledRetrainInput): void {
+  if (typeof input?.modelName !== 'string' || typeof input?.dataUri !== 'string') {
+    throw ApplicationFailure.nonRetryable('scheduledRetrain input needs modelName and dataUri', 'InvalidInputError');
+  }
+  const problems = overrideProblems(input);
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid scheduledRetrain input: ${problems.join('; ')}`,
+      'InvalidInputError',
+    );
+  }
 }

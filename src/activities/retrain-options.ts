@@ -1,0 +1,34 @@
+import type { ModelVersionRecord } from '../registry/types';
+import type { MlLifecycleInput } from '../workflows/lifecycle-types';
+import type { RetrainOptions } from './monitor-types';
+
+/**
+ * The `mlLifecycle` options a version was trained with, as the registry stores them: target and
+ * positive label in their columns, the rest in `params`. Versions registered before the gate options
+ * were stored lack `minRocAuc` and `minRowsPerClass`; the lifecycle's defaults then apply.
+ */
+export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
+  const { params } = record;
+  const number = (key: string): number | undefined => {
+    const value = params[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  const seed = number('seed');
+  const minRocAuc = number('minRocAuc');
+  const minRowsPerClass = number('minRowsPerClass');
+  const algorithm = algorithmOf(params.requestedAlgorithm);
+  return {
+    fromVersion: record.version,
+    target: record.target,
+    positiveLabel: record.positiveLabel,
+    ...(typeof params.idColumn === 'string' ? { idColumn: params.idColumn } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(minRocAuc !== undefined ? { minRocAuc } : {}),
+    ...(minRowsPerClass !== undefined ? { minRowsPerClass } : {}),
+    ...(algorithm ? { algorithm } : {}),
+  };
+}
+
+function algorithmOf(value: unknown): MlLifecycleInput['algorithm'] | undefined {
+  return value === 'logistic' || value === 'auto' || value === 'gbdt' ? value : undefined;
+}

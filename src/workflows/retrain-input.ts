@@ -1,0 +1,64 @@
+import type { RetrainOptions } from '../activities/monitor-types';
+import type { MlLifecycleInput } from './lifecycle-types';
+
+/** What a caller may set differently from the version being replaced. */
+export type RetrainOverrides = Partial<
+  Pick<
+    MlLifecycleInput,
+    'target' | 'positiveLabel' | 'idColumn' | 'seed' | 'minRocAuc' | 'minRowsPerClass' | 'algorithm' | 'deploy'
+  >
+>;
+
+const OVERRIDE_KEYS = [
+  'target',
+  'positiveLabel',
+  'idColumn',
+  'seed',
+  'minRocAuc',
+  'minRowsPerClass',
+  'algorithm',
+  'deploy',
+] as const satisfies readonly (keyof RetrainOverrides)[];
+
+/**
+ * The retrain's `mlLifecycle` input: the options the replaced version was trained with, then the
+ * caller's overrides. A new target drops the stored positive label, which named a class of the old one.
+ */
+export function retrainLifecycleInput(
+  modelName: string,
+  dataUri: string,
+  stored: RetrainOptions | null,
+  overrides: RetrainOverrides = {},
+): MlLifecycleInput {
+  const { fromVersion: _fromVersion, ...reused } = stored ?? { fromVersion: 0 };
+  const given = Object.fromEntries(
+    OVERRIDE_KEYS.filter((key) => overrides[key] !== undefined).map((key) => [key, overrides[key]]),
+  ) as RetrainOverrides;
+  const newTarget = given.target !== undefined && given.target !== reused.target;
+  if (newTarget && given.positiveLabel === undefined) delete reused.positiveLabel;
+  return { ...reused, ...given, modelName, dataUri };
+}
+
+/** The overrides of a workflow input, checked: wrong types fail the run before any work. */
+export function overrideProblems(overrides: RetrainOverrides): string[] {
+  const problems: string[] = [];
+  for (const key of ['target', 'positiveLabel', 'idColumn'] as const) {
+    const value = overrides[key];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      problems.push(`${key} must be a non-empty string`);
+    }
+  }
+  for (const key of ['seed', 'minRocAuc', 'minRowsPerClass'] as const) {
+    const value = overrides[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+      problems.push(`${key} must be a number`);
+    }
+  }
+  if (overrides.deploy !== undefined && typeof overrides.deploy !== 'boolean')
+    problems.push('deploy must be true or false');
+  const { algorithm } = overrides;
+  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto' && algorithm !== 'gbdt') {
+    problems.push(`algorithm must be "logistic" or "auto", got ${JSON.stringify(algorithm)}`);
+  }
+  return problems;
+}
