@@ -69,11 +69,36 @@ describe('prepareRetrainData activity', () => {
     registry.close();
   });
 
-  const prepare = (policy: RetrainPolicy): Promise<RetrainData> =>
+  const prepare = (
+    policy: RetrainPolicy,
+    options: { modelName?: string; version?: number; minNewLabelled?: number } = {},
+  ): Promise<RetrainData> =>
     new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }).run(
       createPrepareRetrainData({ registry, predictionLog: log, home }),
-      { modelName: 'churn', version: 1, policy, windowTo: new Date().toISOString() },
+      { modelName: 'churn', version: 1, policy, windowTo: new Date().toISOString(), ...options },
     );
+
+  /** A later version of `modelName` trained on `dataUri`, as a retrain registers it. */
+  const registerRetrain = (modelName: string, dataUri: string, idColumn: string | null): number =>
+    registry.register({
+      modelName,
+      artifactPath: '/a.onnx',
+      artifactSha256: 'a'.repeat(64),
+      expectedPath: '/e.json',
+      spec: { inputs: [], numeric: [], categorical: [] },
+      threshold: 0.5,
+      target: 'Churn',
+      positiveLabel: 'Yes',
+      dataUri,
+      dataSha256: 'e'.repeat(64),
+      dataRows: 0,
+      params: { idColumn },
+      metrics: {} as never,
+      packageVersion: 'test',
+      gitCommit: null,
+      workflowId: `retrain-of-${dataUri}`,
+      runId: 'run',
+    }).record.version;
 
   it('appends every labelled live record to the original data as a CSV that validates', async () => {
     const data = await prepare({ mode: 'original+labelled' });
@@ -100,5 +125,58 @@ describe('prepareRetrainData activity', () => {
   it('uses the original data alone, or a given URI, when the policy says so', async () => {
     assert.deepEqual(await prepare({ mode: 'original' }), { dataUri: original, rows: 400, liveRows: 0 });
     assert.equal((await prepare({ mode: 'dataUri', dataUri: '/new/data.csv' })).dataUri, '/new/data.csv');
+  });
+
+  it('leaves out labelled records the version was already trained on and counts only the new ones', async () => {
+    const first = await prepare({ mode: 'original+labelled' });
+    const v2 = registerRetrain('churn', first.dataUri, 'customerID');
+    const again = await prepare({ mode: 'original+labelled' }, { version: v2 });
+    assert.equal(again.liveRows, 0);
+    assert.equal(again.knownLiveRows, 6);
+    assert.equal(again.dataUri, first.dataUri, "nothing new: the version's own data");
+    assert.equal(again.rows, 406);
+  });
+
+  it('writes nothing and says so when fewer new labelled records than the minimum exist', async () => {
+    const data = await prepare({ mode: 'original+labelled' }, { minNewLabelled: 7 });
+    assert.equal(data.tooFewLabelled, true);
+    assert.equal(data.liveRows, 6);
+    assert.equal(data.dataUri, original);
+    const enough = await prepare({ mode: 'original+labelled' }, { minNewLabelled: 6 });
+    assert.equal(enough.tooFewLabelled, undefined);
+    assert.equal(enough.liveRows, 6);
+  });
+
+  it('knows the live records of data without an id column from the list written beside it', async () => {
+    const lines = readFileSync(original, 'utf8').trim().split('\n');
+    const withoutId = join(home, 'no-id.csv');
+    writeFileSync(withoutId, lines.map((line) => line.split(',').slice(1).join(',')).join('\n') + '\n');
+    registry.register({
+      ...registry.getVersion('churn', 1)!,
+      modelName: 'no-id',
+      dataUri: withoutId,
+      params: { idColumn: null },
+      workflowId: 'no-id-train',
+    });
+    log.append(
+      telco.slice(2000, 2003).map(({ customerID: _id, Churn: _churn, ...features }, i) => ({
+        id: `n-${i}`,
+        modelName: 'no-id',
+        version: 1,
+        time: Date.now() - 60_000,
+        probability: 0.3,
+        features: { ...features, tenure: Number(features.tenure) },
+        positiveLabel: 'Yes',
+      })),
+    );
+    assert.equal(log.recordFeedback([0, 1, 2].map((i) => ({ id: `n-${i}`, label: 'Yes' }))).accepted, 3);
+    const first = await prepare({ mode: 'original+labelled' }, { modelName: 'no-id' });
+    assert.equal(first.liveRows, 3);
+    const { table } = await readCsvTable(first.dataUri);
+    assert.equal(table.rowCount, 403);
+    assert.ok(!table.header.includes('customerID'));
+    const v2 = registerRetrain('no-id', first.dataUri, null);
+    const again = await prepare({ mode: 'original+labelled' }, { modelName: 'no-id', version: v2 });
+    assert.deepEqual([again.liveRows, again.knownLiveRows], [0, 3]);
   });
 });

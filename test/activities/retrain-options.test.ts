@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { retrainOptionsOf } from '../../src/activities/retrain-options';
+import type { ModelVersionRecord } from '../../src/registry/types';
+import { retrainLifecycleInput } from '../../src/workflows/retrain-input';
+
+const version = (params: Record<string, unknown>): ModelVersionRecord =>
+  ({ version: 4, target: 'malignant', positiveLabel: '1', params }) as unknown as ModelVersionRecord;
+
+describe('the options a retrain reuses', () => {
+  it('reads target, positive label, id column, seed and the gate back from the registered version', () => {
+    const stored = retrainOptionsOf(
+      version({ idColumn: 'sample', seed: 11, minRocAuc: 0.75, minRowsPerClass: 30, requestedAlgorithm: 'auto' }),
+    );
+    assert.deepEqual(stored, {
+      fromVersion: 4,
+      target: 'malignant',
+      positiveLabel: '1',
+      idColumn: 'sample',
+      seed: 11,
+      minRocAuc: 0.75,
+      minRowsPerClass: 30,
+      algorithm: 'auto',
+    });
+  });
+
+  it('leaves out what a version registered before the options were stored does not have', () => {
+    assert.deepEqual(retrainOptionsOf(version({ idColumn: null, seed: 42, algorithm: 'logistic' })), {
+      fromVersion: 4,
+      target: 'malignant',
+      positiveLabel: '1',
+      seed: 42,
+    });
+  });
+
+  it('lets the caller override each option, and a new target drops the old positive label', () => {
+    const stored = retrainOptionsOf(version({ idColumn: 'sample', seed: 11 }));
+    assert.deepEqual(retrainLifecycleInput('m', '/d.csv', stored, { seed: 5, deploy: false, idColumn: undefined }), {
+      modelName: 'm',
+      dataUri: '/d.csv',
+      target: 'malignant',
+      positiveLabel: '1',
+      idColumn: 'sample',
+      seed: 5,
+      deploy: false,
+    });
+    const retargeted = retrainLifecycleInput('m', '/d.csv', stored, { target: 'benign' });
+    assert.equal(retargeted.target, 'benign');
+    assert.equal(retargeted.positiveLabel, undefined);
+    assert.deepEqual(retrainLifecycleInput('m', '/d.csv', null), { modelName: 'm', dataUri: '/d.csv' });
+  });
+});
