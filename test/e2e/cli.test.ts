@@ -150,6 +150,32 @@ describe('the mlcycle CLI as a user runs it', () => {
       retrain.output,
       /retrain-telco-churn created: scheduledRetrain of .*telco-customer-churn\.csv every 7d/,
     );
+    // Overrides reach the scheduled input; options not given are left to the serving version.
+    await runCli(
+      [
+        'retrain',
+        '--model',
+        'telco-churn',
+        '--data',
+        TELCO_CSV,
+        '--target',
+        'Churn',
+        '--min-roc-auc',
+        '0.7',
+        '--no-deploy',
+      ],
+      clusterEnv,
+    );
+    const retrainAction = (await schedules.getHandle('retrain-telco-churn').describe()).action;
+    assert.deepEqual(retrainAction.type === 'startWorkflow' ? retrainAction.args : null, [
+      { modelName: 'telco-churn', dataUri: TELCO_CSV, target: 'Churn', minRocAuc: 0.7, deploy: false },
+    ]);
+    const badSeed = await runCli(['retrain', '--model', 'telco-churn', '--data', TELCO_CSV, '--seed', 'x'], clusterEnv);
+    assert.match(badSeed.output, /--seed must be a number, got "x"/);
+    await runCli(['monitor', '--model', 'telco-churn', '--every', '30m', '--min-new-labelled', '25'], clusterEnv);
+    const monitorAction = (await schedules.getHandle('drift-monitor-telco-churn').describe()).action;
+    const monitorArgs = monitorAction.type === 'startWorkflow' ? (monitorAction.args ?? []) : [];
+    assert.equal((monitorArgs[0] as { minNewLabelled?: number } | undefined)?.minNewLabelled, 25);
     await runCli(['retrain', '--model', 'telco-churn', '--delete'], clusterEnv);
     await assert.rejects(schedules.getHandle('retrain-telco-churn').describe());
     await connection.close();

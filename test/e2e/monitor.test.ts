@@ -118,6 +118,8 @@ describe('drift monitoring end to end: serve, drift, scheduled monitor, retrain,
           modelName: 'telco-churn',
           cooldown: '1h',
           config: { features: { Contract: { critical: true }, MonthlyCharges: { critical: true } } },
+          // No feedback was posted: the retrain uses the original data, which this test allows.
+          minNewLabelled: 0,
         },
       ],
       taskQueue: stack.taskQueue,
@@ -129,7 +131,7 @@ describe('drift monitoring end to end: serve, drift, scheduled monitor, retrain,
 
     const first = await triggerAndWait(stack.env.client, scheduleId, 0);
     await saveHistory(stack.env.client, scheduleId, 0);
-    assert.equal(first.decision, 'retrain-started', first.reason);
+    assert.equal(first.decision, 'retrained', first.reason);
     assert.equal(first.drifted, true);
     assert.equal(first.window.rows, 2000);
     const drifted = first.features.filter((f) => f.drifted).map((f) => f.name);
@@ -139,11 +141,14 @@ describe('drift monitoring end to end: serve, drift, scheduled monitor, retrain,
     assert.ok(first.reportPath && existsSync(first.reportPath), 'the HTML report is written');
     await screenshotReport(first.reportPath, first.features.length);
 
+    // The monitor waited for its retrain: the child's result is the one it reported.
     const retrained = await stack.env.client.workflow
       .getHandle<typeof mlLifecycle>(first.retrainWorkflowId ?? '')
       .result();
     assert.equal(retrained.deployed, true, retrained.reason);
     assert.equal(retrained.version, 2);
+    assert.deepEqual([first.retrain?.version, first.retrain?.deployed], [2, true]);
+    assert.match(readFileSync(first.reportPath, 'utf8'), /<code>retrained<\/code>/);
     assert.equal(stack.registry.getServing('telco-churn')?.version, 2);
 
     await postPredictions(stack.scoringUrl, driftedTraffic(rows, 2000, 2000));

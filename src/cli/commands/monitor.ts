@@ -14,6 +14,7 @@ export interface MonitorCommandOptions extends ScheduleFlags {
   retrainData?: string;
   config?: string;
   minRows?: string;
+  minNewLabelled?: string;
 }
 
 /** `mlcycle monitor`: creates, updates or operates the Temporal Schedule drift-monitor-NAME. */
@@ -27,6 +28,7 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
       ...(options.cooldown ? { cooldown: options.cooldown } : {}),
       ...(options.config ? { config: readDriftConfig(options.config) } : {}),
       ...(options.minRows ? { minRows: Number(options.minRows) } : {}),
+      ...(options.minNewLabelled ? { minNewLabelled: Number(options.minNewLabelled) } : {}),
     };
     const outcome = await upsertSchedule(client, {
       scheduleId,

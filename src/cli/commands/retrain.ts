@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { retrainScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
+import type { RetrainOverrides } from '../../workflows/retrain-input';
 import type { ScheduledRetrainInput } from '../../workflows/scheduled-retrain';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
@@ -8,6 +9,14 @@ export interface RetrainCommandOptions extends ScheduleFlags {
   model: string;
   data?: string;
   every: string;
+  target?: string;
+  positiveLabel?: string;
+  idColumn?: string;
+  seed?: string;
+  minRocAuc?: string;
+  algorithm?: string;
+  /** false with --no-deploy. */
+  deploy?: boolean;
 }
 
 /** `mlcycle retrain`: the Schedule retrain-NAME that retrains whenever the data at URI changes. */
@@ -16,7 +25,7 @@ export async function runRetrainCommand(options: RetrainCommandOptions): Promise
   await runScheduleCommand(scheduleId, options, async (client, config) => {
     if (!options.data) throw new Error('--data URI is required to create the retrain schedule');
     const dataUri = options.data.startsWith('file://') ? options.data : resolve(options.data);
-    const input: ScheduledRetrainInput = { modelName: options.model, dataUri };
+    const input: ScheduledRetrainInput = { modelName: options.model, dataUri, ...retrainOverrides(options) };
     const outcome = await upsertSchedule(client, {
       scheduleId,
       every: options.every,
@@ -27,4 +36,29 @@ export async function runRetrainCommand(options: RetrainCommandOptions): Promise
     });
     return `${scheduleId} ${outcome}: scheduledRetrain of ${dataUri} every ${options.every}`;
   });
+}
+
+/** Only the flags given: the rest comes from the serving version when the schedule runs. */
+export function retrainOverrides(options: RetrainCommandOptions): RetrainOverrides {
+  const number = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed)) throw new Error(`${flag} must be a number, got "${value}"`);
+    return parsed;
+  };
+  const { algorithm } = options;
+  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto') {
+    throw new Error(`--algorithm must be "logistic" or "auto", got "${algorithm}"`);
+  }
+  const seed = number('--seed', options.seed);
+  const minRocAuc = number('--min-roc-auc', options.minRocAuc);
+  return {
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.positiveLabel ? { positiveLabel: options.positiveLabel } : {}),
+    ...(options.idColumn ? { idColumn: options.idColumn } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(minRocAuc !== undefined ? { minRocAuc } : {}),
+    ...(algorithm ? { algorithm } : {}),
+    ...(options.deploy === false ? { deploy: false } : {}),
+  };
 }
