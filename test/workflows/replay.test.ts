@@ -29,4 +29,8 @@ describe('workflow replay', () => {
   it('replays a recorded driftMonitor history that started a retrain, without nondeterminism', async () => {
     await replay('drift-monitor-history.json', 'drift-monitor-telco-churn');
   });
+
+  it('replays a recorded driftMonitor history that waited for its retrain to serve, without nondeterminism', async () => {
+    await replay('drift-monitor-retrained-history.json', 'drift-monitor-telco-churn');
+  });
 });
