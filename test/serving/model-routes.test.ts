@@ -18,7 +18,7 @@ import { createFixture, InMemorySource, RECORDS, referenceProbabilities, SPEC } 
 function tableOf(): RawTable {
   const header = SPEC.inputs.map((input) => input.name);
   const columns = Object.fromEntries(
-    header.map((name) => [name, RECORDS.map((record) => (record[name] === null ? '' : String(record[name])))]),
+    header.map((name) => [name, RECORDS.map((record) => (record[name] === null ? '' : String(record[name] as string | number)))]),
   );
   return { header, rowCount: RECORDS.length, columns };
 }
