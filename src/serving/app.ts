@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
-import { installErrorHandling } from './error-handling';
+import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
 import { healthRoutes } from './health-routes';
 import { installJsonBodyParser } from './json-body';
@@ -33,7 +33,7 @@ export interface ScoringAppOptions {
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit, frameworkErrors: answerFrameworkError });
   // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clip, quoted } from './echo';
 import type { ErrorBody, ProblemDetail } from './problems';
 import { ServingError } from './problems';
@@ -25,6 +25,20 @@ export function installErrorHandling(app: FastifyInstance, options: { bodyLimit:
       .code(404)
       .send({ error: `Route ${request.method} ${clip(request.url)} not found`, details: [] } satisfies ErrorBody),
   );
+}
+
+/**
+ * Errors fastify's router raises before any route or error handler runs (fastify's `frameworkErrors`
+ * option): a malformed URL and a path segment over the router's length limit (100 characters, longer
+ * than any model name). Without this they answer in fastify's own shape, echoing the whole URL.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const url = clip(request.raw.url ?? '');
+  const [status, message] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, `A path segment of ${url} is longer than 100 characters; no model name or version is that long`]
+      : [400, `The URL ${url} is malformed (bad percent-encoding?)`];
+  void reply.code(status).send({ error: message, details: [{ row: null, field: null, message }] } satisfies ErrorBody);
 }
 
 function bounded({ error, details }: ErrorBody): ErrorBody {
