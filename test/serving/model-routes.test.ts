@@ -18,7 +18,10 @@ import { createFixture, InMemorySource, RECORDS, referenceProbabilities, SPEC } 
 function tableOf(): RawTable {
   const header = SPEC.inputs.map((input) => input.name);
   const columns = Object.fromEntries(
-    header.map((name) => [name, RECORDS.map((record) => (record[name] === null ? '' : String(record[name] as string | number)))]),
+    header.map((name) => [
+      name,
+      RECORDS.map((record) => (record[name] === null ? '' : String(record[name] as string | number))),
+    ]),
   );
   return { header, rowCount: RECORDS.length, columns };
 }
@@ -133,6 +136,13 @@ describe('GET /models/{name}', () => {
     assert.ok(tenure?.type === 'numeric');
     assert.deepEqual([tenure.min, tenure.max, tenure.quantiles], [null, null, null]);
     assert.match(schema.notes.join(' '), /no drift baseline stored/);
+    // The register step stores the baseline just after the version: a later request sees it.
+    const churn1 = source.getBaseline('churn', 1);
+    assert.ok(churn1);
+    source.addBaseline('churn', 2, churn1);
+    const later = (await get('/models/churn/versions/2')).json<ModelSchema>();
+    assert.deepEqual(later.notes, []);
+    assert.equal(later.training.baselineRows, 6);
     const third = (await get('/models/churn/versions/3')).json<ModelSchema>();
     assert.match(third.notes.join(' '), /fails its sha256 check/);
     assert.equal(pool.servingVersion('churn'), 1, 'describing a version neither loads nor promotes it');
