@@ -13,7 +13,7 @@ export interface NumericColumnSchema {
   /** Training range and distribution, from the version's drift baseline; null when it has none. */
   min: number | null;
   max: number | null;
-  /** Quantile bin edges of the training values, ascending (up to 11, deciles; equal edges merged). */
+  /** The baseline's quantile bin edges, ascending: deciles (11 edges) for a column with many values, its distinct values for one with few. */
   quantiles: number[] | null;
   mean: number | null;
   std: number | null;
