@@ -3,6 +3,7 @@ import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
 import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
+import { checkModelName, localDataFile } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface MonitorCommandOptions extends ScheduleFlags {
@@ -18,7 +19,7 @@ export interface MonitorCommandOptions extends ScheduleFlags {
 
 /** `mlcycle monitor`: creates, updates or operates the Temporal Schedule drift-monitor-NAME. */
 export async function runMonitorCommand(options: MonitorCommandOptions): Promise<void> {
-  const scheduleId = monitorScheduleId(options.model);
+  const scheduleId = monitorScheduleId(checkModelName(options.model));
   await runScheduleCommand(scheduleId, options, async (client, config) => {
     const input: DriftMonitorInput = {
       modelName: options.model,
@@ -48,7 +49,7 @@ function readDriftConfig(path: string): DriftConfigOverrides {
 }
 
 function retrainPolicy(options: MonitorCommandOptions): RetrainPolicy {
-  if (options.retrainData) return { mode: 'dataUri', dataUri: options.retrainData };
+  if (options.retrainData) return { mode: 'dataUri', dataUri: localDataFile(options.retrainData, '--retrain-data') };
   if (options.retrainPolicy === 'original' || options.retrainPolicy === 'original+labelled') {
     return { mode: options.retrainPolicy };
   }
