@@ -21,8 +21,8 @@ export function checkModelName(name: string, flag = '--model'): string {
  * `file://` URI; refuses other schemes and anything that is not an existing, readable regular file,
  * so a schedule never points at data no run could read.
  */
-export function localDataFile(value: string, flag = '--data'): string {
-  const path = toLocalPath(value, flag);
+export function localDataFile(value: string, flag = '--data', cwd: string = process.cwd()): string {
+  const path = toLocalPath(value, flag, cwd);
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
@@ -41,10 +41,10 @@ export function localDataFile(value: string, flag = '--data'): string {
   return path;
 }
 
-function toLocalPath(value: string, flag: string): string {
+function toLocalPath(value: string, flag: string, cwd: string): string {
   if (value.trim() === '') throw new Error(`${flag} needs the path or file:// URI of a CSV file`);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(value)?.[1];
-  if (scheme === undefined) return isAbsolute(value) ? resolve(value) : resolve(process.cwd(), value);
+  if (scheme === undefined) return isAbsolute(value) ? resolve(value) : resolve(cwd, value);
   if (scheme.toLowerCase() !== 'file') {
     throw new Error(
       `${flag} ${JSON.stringify(value)}: ${scheme}: URIs are not supported; give a local path or a file:// URI (download the file first)`,

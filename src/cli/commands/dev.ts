@@ -87,7 +87,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       );
       say(
         `drift monitor schedule ${monitorScheduleId(SAMPLE_MODEL)} ${schedule === 'kept' ? 'already exists' : `${schedule} (every 1h)`};` +
-          ` run it now: npx mlcycle monitor --model ${SAMPLE_MODEL} --trigger`,
+          ` run it now: npx mlcycle monitor --model ${SAMPLE_MODEL} --trigger --wait`,
       );
     }
     const request = await writeSampleRequest(config.home);
