@@ -6,10 +6,18 @@ const POLL_MS = 300;
 const START_GRACE_MS = 60_000;
 
 /**
+ * Runs the schedule's action now. BUFFER_ONE: with a run in flight this one starts right after it,
+ * never beside it (two monitors at once could both decide to retrain). Without a policy the SDK
+ * triggers with ALLOW_ALL, whose runs the schedule does not even track for its own overlap rule.
+ */
+export function triggerSchedule(client: Client, scheduleId: string): Promise<void> {
+  return client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+}
+
+/**
  * Triggers the schedule and returns the run that trigger started. The schedule names each run
- * `SCHEDULE_ID-TIME`, so the run is the action that was neither recent nor running before. BUFFER_ONE:
- * with a run in flight, this trigger starts right after it instead of being skipped, and still never
- * runs two at once.
+ * `SCHEDULE_ID-TIME`, so the run is the action that was neither recent nor running before (a run
+ * another client triggers in the same moment could be taken for it; both are runs of this schedule).
  */
 export async function triggerAndFindRun(
   client: Client,
@@ -22,7 +30,7 @@ export async function triggerAndFindRun(
     ...before.info.recentActions.map((result) => result.action.workflow.workflowId),
     ...before.info.runningActions.map((action) => action.workflow.workflowId),
   ]);
-  await schedule.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+  await triggerSchedule(client, scheduleId);
   let waitingSince = Date.now();
   let toldBusy = false;
   for (;;) {

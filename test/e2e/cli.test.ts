@@ -170,6 +170,9 @@ describe('the mlcycle CLI as a user runs it', () => {
     const badFlags = await runCli(['monitor', '--model', 'telco-churn', '--pause', '--delete'], env);
     assert.equal(badFlags.code, 1);
     assert.match(badFlags.output, /choose one of --pause, --delete/);
+    const missing = await runCli(['monitor', '--model', 'no-such-model', '--trigger', '--wait'], env);
+    assert.equal(missing.code, 1, missing.output);
+    assert.match(missing.output, /there is no schedule drift-monitor-no-such-model; create it first/);
     const waitAlone = await runCli(['monitor', '--model', 'telco-churn', '--wait'], env);
     assert.equal(waitAlone.code, 1);
     assert.match(waitAlone.output, /--wait goes with --trigger/);

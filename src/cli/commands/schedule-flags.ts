@@ -1,9 +1,9 @@
-import type { Client } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { loadConfig, type MlcycleConfig } from '../../shared/config';
 import { operateSchedule, type ScheduleOperation } from '../../schedules/upsert-schedule';
 import { describeRunResult } from '../run-results';
 import { connectClient } from '../temporal-connection';
-import { triggerAndFindRun } from '../triggered-run';
+import { triggerAndFindRun, triggerSchedule } from '../triggered-run';
 import { describeFailure } from '../follow-lifecycle';
 import { workflowRunUrl } from '../ui-links';
 
@@ -37,8 +37,12 @@ export async function runScheduleCommand(
   const operation = scheduleOperation(flags);
   const client = await connectClient(config);
   try {
+    if (operation) await assertScheduleExists(client, scheduleId);
     if (operation === 'trigger' && flags.wait) {
       await triggerAndWait(client, config, scheduleId);
+    } else if (operation === 'trigger') {
+      await triggerSchedule(client, scheduleId);
+      console.log(`${scheduleId}: trigger done`);
     } else if (operation) {
       await operateSchedule(client, scheduleId, operation);
       console.log(`${scheduleId}: ${operation} done`);
@@ -48,6 +52,18 @@ export async function runScheduleCommand(
   } finally {
     await client.connection.close();
   }
+}
+
+async function assertScheduleExists(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule
+    .getHandle(scheduleId)
+    .describe()
+    .catch((err: unknown) => {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+      throw new Error(
+        `there is no schedule ${scheduleId}; create it first (the same command without an operation flag)`,
+      );
+    });
 }
 
 /** --trigger --wait: prints the run's link, then what it decided; a failed run throws its failure chain. */
