@@ -1,3 +1,5 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,4 +59,25 @@ function toLocalPath(value: string, flag: string, cwd: string): string {
       `${flag} ${JSON.stringify(value)} is not a local file:// URI (${err instanceof Error ? err.message : String(err)})`,
     );
   }
+}
+
+/** A count given on the command line, e.g. --min-rows. */
+export function nonNegativeInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0) {
+    throw new Error(`${flag} must be a whole number ≥ 0, got "${value}"`);
+  }
+  return number;
+}
+
+/** A duration like 30m, 6h or 2d, e.g. --cooldown. */
+export function duration(value: string, flag: string): string {
+  let millis: number;
+  try {
+    millis = msToNumber(value as Duration);
+  } catch {
+    millis = Number.NaN;
+  }
+  if (!(millis >= 0)) throw new Error(`${flag} "${value}" is not a duration like 30m, 6h or 2d`);
+  return value;
 }

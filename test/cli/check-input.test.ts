@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { checkModelName, localDataFile } from '../../src/cli/check-input';
+import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../../src/cli/check-input';
 import { loadConfig } from '../../src/shared/config';
 import { tempHome } from '../helpers/paths';
 
@@ -73,5 +73,22 @@ describe('where commands find the stack', () => {
     const config = loadConfig({});
     assert.equal(config.dialAddress, '127.0.0.1:7233');
     assert.equal(config.uiBaseUrl, 'http://localhost:8233');
+  });
+});
+
+describe('numbers and durations on the command line', () => {
+  it('takes whole numbers from 0 and refuses the rest, naming the flag', () => {
+    assert.equal(nonNegativeInteger('0', '--min-rows'), 0);
+    assert.equal(nonNegativeInteger('250', '--min-rows'), 250);
+    for (const bad of ['-1', '1.5', 'abc', '']) {
+      assert.throws(() => nonNegativeInteger(bad, '--min-rows'), /--min-rows must be a whole number ≥ 0/, bad);
+    }
+  });
+
+  it('takes durations like 30m, 6h, 2d and refuses anything else', () => {
+    for (const good of ['30m', '6h', '2d', '90s']) assert.equal(duration(good, '--cooldown'), good);
+    for (const bad of ['soon', '-1h', '']) {
+      assert.throws(() => duration(bad, '--cooldown'), /--cooldown ".*" is not a duration like 30m, 6h or 2d/, bad);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
 import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
-import { checkModelName, localDataFile } from '../check-input';
+import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface MonitorCommandOptions extends ScheduleFlags {
@@ -25,9 +25,9 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
       modelName: options.model,
       retrain: options.retrain,
       retrainPolicy: retrainPolicy(options),
-      ...(options.cooldown ? { cooldown: options.cooldown } : {}),
+      ...(options.cooldown ? { cooldown: duration(options.cooldown, '--cooldown') } : {}),
       ...(options.config ? { config: readDriftConfig(options.config) } : {}),
-      ...(options.minRows ? { minRows: Number(options.minRows) } : {}),
+      ...(options.minRows ? { minRows: nonNegativeInteger(options.minRows, '--min-rows') } : {}),
     };
     const outcome = await upsertSchedule(client, {
       scheduleId,
@@ -43,8 +43,13 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
 
 /** Reads a JSON file of drift settings and checks it now, rather than failing every scheduled run later. */
 function readDriftConfig(path: string): DriftConfigOverrides {
-  const overrides = JSON.parse(readFileSync(path, 'utf8')) as DriftConfigOverrides;
-  resolveDriftConfig(overrides);
+  let overrides: DriftConfigOverrides;
+  try {
+    overrides = JSON.parse(readFileSync(path, 'utf8')) as DriftConfigOverrides;
+    resolveDriftConfig(overrides);
+  } catch (err) {
+    throw new Error(`--config ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return overrides;
 }
 
