@@ -36,7 +36,8 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
   installRuntime({ logFile: logs.worker });
   await mkdir(config.home, { recursive: true });
   const say = (line: string): void => console.log(`mlcycle | ${line}`);
-  say(`data home ${displayPath(config.home)}; logs of the worker and the dev server in ${displayPath(logsDir)}/`);
+  const logged = config.temporalAddress ? 'the worker' : 'the worker and the dev server';
+  say(`data home ${displayPath(config.home)}; logs of ${logged} in ${displayPath(logsDir)}/`);
 
   // Stopped in reverse order of starting, each even if another fails, so no dev server is left behind.
   const stoppers: (() => unknown)[] = [];
