@@ -75,8 +75,17 @@ function assertQuietConsole(output: string): void {
 describe('the mlcycle CLI as a user runs it', () => {
   const home = tempHome('cli');
   const started: Running[] = [];
-  after(() => {
-    for (const running of started) if (running.child.exitCode === null) running.child.kill('SIGKILL');
+  // A test that failed half-way still stops its stack the way a user would (Ctrl-C), so `dev` stops the
+  // dev server it started; SIGKILL only if that hangs.
+  after(async () => {
+    for (const running of started) {
+      if (running.child.exitCode !== null) continue;
+      const exited = once(running.child, 'exit');
+      running.child.kill('SIGINT');
+      const timer = setTimeout(() => running.child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
   });
 
   it('`dev` starts the stack quietly, trains and serves the sample model; every command run with the same custom ports reaches it; Ctrl-C stops all, and a restart finds both again', async () => {
