@@ -5,6 +5,10 @@ export interface MlcycleConfig {
   home: string;
   /** Undefined when no cluster is given: `mlcycle dev` then starts a local dev server. */
   temporalAddress: string | undefined;
+  /** Where clients and workers dial: TEMPORAL_ADDRESS, else the dev server `mlcycle dev` starts on this host. */
+  dialAddress: string;
+  /** Base of the Web UI links printed for runs: TEMPORAL_UI_URL, else the dev server's UI. */
+  uiBaseUrl: string;
   namespace: string;
   taskQueue: string;
   host: string;
@@ -19,7 +23,6 @@ export interface MlcycleConfig {
   devUiPort: number;
 }
 
-export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TASK_QUEUE = 'mlcycle';
 export const DEFAULT_UI_PORT = 8233;
 
@@ -27,9 +30,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig 
   const host = env.MLCYCLE_HOST ?? '127.0.0.1';
   const port = parsePort(env.MLCYCLE_PORT ?? '8080', 'MLCYCLE_PORT');
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  // Every command run with the environment `npm start` got reaches the stack it started, custom ports included.
+  const devServerPort = parsePort(env.MLCYCLE_TEMPORAL_PORT ?? '7233', 'MLCYCLE_TEMPORAL_PORT');
+  const devUiPort = parsePort(env.MLCYCLE_UI_PORT ?? String(DEFAULT_UI_PORT), 'MLCYCLE_UI_PORT');
+  const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
   return {
     home: resolve(env.MLCYCLE_HOME ?? '.mlcycle'),
-    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalAddress,
+    dialAddress: temporalAddress ?? `127.0.0.1:${devServerPort}`,
+    uiBaseUrl: (env.TEMPORAL_UI_URL || `http://localhost:${devUiPort}`).replace(/\/+$/, ''),
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.MLCYCLE_TASK_QUEUE || DEFAULT_TASK_QUEUE,
     host,
@@ -37,8 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig 
     scoringUrl: env.MLCYCLE_SCORING_URL || `http://${urlHost}:${port}`,
     defaultModel: env.MLCYCLE_MODEL || undefined,
     adminToken: env.MLCYCLE_ADMIN_TOKEN || undefined,
-    devServerPort: parsePort(env.MLCYCLE_TEMPORAL_PORT ?? '7233', 'MLCYCLE_TEMPORAL_PORT'),
-    devUiPort: parsePort(env.MLCYCLE_UI_PORT ?? String(DEFAULT_UI_PORT), 'MLCYCLE_UI_PORT'),
+    devServerPort,
+    devUiPort,
   };
 }
 
