@@ -36,7 +36,7 @@ export function createPrepareRetrainData({ registry, predictionLog, home, dataRo
     const record = registry.getVersion(modelName, version);
     if (!record) throw new InvalidInputError(`${modelName} has no version ${version}`);
     const originalPath = await dataPathFromUri(record.dataUri, dataRoots);
-    const { table } = await readCsvHeartbeating(originalPath);
+    const { table, delimiter } = await readCsvHeartbeating(originalPath);
     if (policy.mode === 'original') return { dataUri: originalPath, rows: table.rowCount, liveRows: 0 };
 
     const labelled = predictionLog.readLabelled(modelName, { to: input.windowTo });
@@ -52,7 +52,8 @@ export function createPrepareRetrainData({ registry, predictionLog, home, dataRo
       }),
     );
     const original = await readFile(originalPath, 'utf8');
-    const appended = Papa.unparse(rows, { header: false, newline: '\n' });
+    // Same separator as the original's lines, or a semicolon file would end in comma lines.
+    const appended = Papa.unparse(rows, { header: false, newline: '\n', delimiter });
     const dir = join(home, 'retrain', safeFileName(modelName));
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${input.windowTo.replace(/[:.]/g, '-')}.csv`);

@@ -10,9 +10,7 @@ const MAX_NAME_CHARS = 120;
  * too. Names too long for a file system keep a readable start and end with a hash of the whole.
  */
 export function safeFileName(name: string): string {
-  const encoded = encodeURIComponent(name)
-    .replace(/^\./, '%2E')
-    .replace(/[*]/g, '%2A');
+  const encoded = encodeURIComponent(name).replace(/^\./, '%2E').replace(/[*]/g, '%2A');
   if (encoded.length <= MAX_NAME_CHARS && encoded !== '') return encoded;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
   return `${encoded.slice(0, MAX_NAME_CHARS - 18).replace(/%[0-9A-F]?$/, '')}~${hash}`;
