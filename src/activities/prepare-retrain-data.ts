@@ -52,12 +52,14 @@ export function createPrepareRetrainData({ registry, predictionLog, home, dataRo
       }),
     );
     const original = await readFile(originalPath, 'utf8');
-    // Same separator as the original's lines, or a semicolon file would end in comma lines.
-    const appended = Papa.unparse(rows, { header: false, newline: '\n', delimiter });
+    // Same separator and line ends as the original's lines: a reader takes both from the file's start,
+    // so comma lines after semicolon ones, or '\n' lines after '\r\n' ones, would not split into rows.
+    const newline = original.slice(0, 1 << 16).includes('\r\n') ? '\r\n' : '\n';
+    const appended = Papa.unparse(rows, { header: false, newline, delimiter });
     const dir = join(home, 'retrain', safeFileName(modelName));
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${input.windowTo.replace(/[:.]/g, '-')}.csv`);
-    await writeBytesFile(path, Buffer.from(`${original.replace(/\s*$/, '')}\n${appended}\n`));
+    await writeBytesFile(path, Buffer.from(`${original.replace(/\s*$/, '')}${newline}${appended}${newline}`));
     log.info('retrain data written', { path, originalRows: table.rowCount, liveRows: labelled.rows });
     return { dataUri: path, rows: table.rowCount + labelled.rows, liveRows: labelled.rows };
   };
