@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Papa from 'papaparse';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
@@ -77,6 +77,8 @@ describe('the mlcycle CLI as a user runs it', () => {
       MLCYCLE_TEMPORAL_PORT: String(ports.temporal),
       MLCYCLE_UI_PORT: String(ports.ui),
       TEMPORAL_ADDRESS: '',
+      // The worker reads data only from the data home and these folders: the Telco CSV's.
+      MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
     };
     const dev = startCli(['dev'], env);
     started.push(dev);
@@ -169,8 +171,8 @@ describe('the mlcycle CLI as a user runs it', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
     });
     assert.equal(badData.code, 1);
-    assert.match(badData.output, /InvalidDataError/);
-    assert.match(badData.output, /missing\.csv/);
+    assert.match(badData.output, /DataAccessError/);
+    assert.match(badData.output, /missing\.csv.*no such file/);
 
     assert.equal(await interrupt(dev), 0, dev.output());
     assert.match(dev.output(), /mlcycle \| stopped/);
