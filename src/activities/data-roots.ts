@@ -10,24 +10,25 @@ import { DataAccessError } from '../shared/errors';
  * worker would read any file it can (`/proc/self/environ`, keys, other users' data) into
  * Temporal history through its error messages.
  *
- * `..` is resolved before anything touches the disk, so a path outside every root is refused
- * without revealing whether it exists; symbolic links are resolved after, so a link inside a root
- * that points out of it is refused too. The real path is returned, and opened from then on, so a
+ * `..` and symbolic links are resolved first (realpath), so `root/../../etc/passwd` and a link
+ * inside a root that points out of it are refused; a path outside every root is refused with the
+ * same words whether or not it exists. The real path is returned, and opened from then on, so a
  * link swapped after the check cannot lead elsewhere.
  */
 export async function confineToDataRoots(path: string, roots: readonly string[], field: string): Promise<string> {
   const lexical = resolve(path);
   const realRoots = await realRootsOf(roots);
-  if (!insideAny(lexical, [...roots.map((root) => resolve(root)), ...realRoots])) {
-    throw outsideRoots(field, path, roots);
-  }
+  const lexicallyInside = insideAny(lexical, [...roots.map((root) => resolve(root)), ...realRoots]);
   let real: string;
   try {
     real = await realpath(lexical);
   } catch (error) {
-    throw accessFailure(field, path, error);
+    // Outside the roots, a missing file reads like any other: no telling what exists there.
+    throw lexicallyInside ? accessFailure(field, path, error) : outsideRoots(field, path, roots);
   }
-  if (!insideAny(real, realRoots)) throw outsideRoots(field, path, roots, 'through a symbolic link');
+  if (!insideAny(real, realRoots)) {
+    throw outsideRoots(field, path, roots, lexicallyInside ? 'through a symbolic link' : '');
+  }
   let stats: Stats;
   try {
     stats = await stat(real);
