@@ -129,6 +129,26 @@ describe('data files a workflow names', () => {
     }
   });
 
+  it('bounds what a failure quotes of a hostile header: huge names, bidi controls, thousands of problems', async () => {
+    const huge = `\u202e${'y'.repeat(100_000)}`;
+    const header = [huge, ...Array.from({ length: 3_000 }, (_, i) => `c${i}`)];
+    const file = join(dataDir, 'wide.csv');
+    writeFileSync(
+      file,
+      `${header.join(',')}\n${header.map(() => '1').join(',')}\n${header.map(() => '1').join(',')}\n`,
+    );
+    const handle = await startLifecycle({ dataUri: file });
+    const failure = await firstAttemptFailure(handle, 'validateData');
+    assert.equal(failure.type, 'InvalidDataError');
+    const details = failure.details?.[0] as { problems: unknown[]; total: number };
+    assert.equal(details.problems.length, 200);
+    assert.ok(details.total > 3_000, String(details.total));
+    const json = JSON.stringify(await handle.fetchHistory());
+    assert.ok(json.length < 200_000, `history is ${json.length} characters`);
+    assert.ok(!json.includes('y'.repeat(1_000)), 'a 100,000-character name was copied');
+    assert.ok(!json.includes('\u202e'), 'a raw bidi override was copied');
+  });
+
   it('refuses /proc/self/environ as the data of a scheduled retrain before hashing it', async () => {
     const handle = await stack.env.client.workflow.start<typeof scheduledRetrain>('scheduledRetrain', {
       taskQueue: stack.taskQueue,
