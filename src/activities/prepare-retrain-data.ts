@@ -58,7 +58,7 @@ export function createPrepareRetrainData({ registry, predictionLog, home, dataRo
     const appended = Papa.unparse(rows, { header: false, newline, delimiter });
     const dir = join(home, 'retrain', safeFileName(modelName));
     await mkdir(dir, { recursive: true });
-    const path = join(dir, `${input.windowTo.replace(/[:.]/g, '-')}.csv`);
+    const path = join(dir, `${safeFileName(input.windowTo.replace(/[:.]/g, '-'))}.csv`);
     await writeBytesFile(path, Buffer.from(`${original.replace(/\s*$/, '')}${newline}${appended}${newline}`));
     log.info('retrain data written', { path, originalRows: table.rowCount, liveRows: labelled.rows });
     return { dataUri: path, rows: table.rowCount + labelled.rows, liveRows: labelled.rows };
