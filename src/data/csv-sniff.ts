@@ -38,8 +38,9 @@ export function sniffCsv(head: string, complete: boolean): CsvSniff {
       },
     };
   }
-  // The last line of a cut-off head may be cut too: leave it out.
-  const text = complete ? head : head.slice(0, Math.max(0, head.lastIndexOf('\n')));
+  // The last line of a cut-off head may be cut too: leave it out, unless it is the header itself.
+  const lastBreak = head.lastIndexOf('\n');
+  const text = complete || lastBreak < 0 ? head : head.slice(0, lastBreak);
   const best = bestDelimiter(text);
   if (best === null) {
     if (text.trim() === '') return { delimiter: ',', problems: [] }; // empty: the reader says so

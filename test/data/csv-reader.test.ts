@@ -201,6 +201,17 @@ describe('readCsvTable: separators, line ends and files that are not CSV', () =>
     assert.deepEqual(table.columns, { a: ['x;y', 'z;w'], b: ['1', '2'] });
   });
 
+  test('finds the separator of a header longer than the part of the file it looks at', async () => {
+    const header = Array.from({ length: 8_000 }, (_, i) => `column_${i}`);
+    const { table, problems, delimiter } = await readCsvTable(
+      csvFile(`${header.join(';')}\n${header.map((_, i) => i).join(';')}\n`),
+    );
+    assert.deepEqual(problems, []);
+    assert.equal(delimiter, ';');
+    assert.equal(table.header.length, 8_000);
+    assert.deepEqual(table.columns.column_7999, ['7999']);
+  });
+
   test('says plainly that a semicolon file writes numbers with decimal commas, naming the column', async () => {
     const { problems } = await readCsvTable(csvFile('id;charges;plan\n1;29,85;a\n2;56,95;b\n3;42;a\n'));
     assert.deepEqual(codes(problems), ['decimal-comma']);
