@@ -50,7 +50,9 @@ export function sniffCsv(head: string, complete: boolean): CsvSniff {
       notCsv: {
         code: 'not-csv',
         message:
-          "The header row has a single column: no comma, semicolon, tab or '|' separates column names in it. " +
+          (lastBreak < 0 && !complete
+            ? `The file's first ${Math.round(head.length / 1024)} KiB hold no line break and no comma, semicolon, tab or '|': that is no CSV header row. `
+            : "The header row has a single column: no comma, semicolon, tab or '|' separates column names in it. ") +
           'A training file is a CSV table with a target column and at least one feature column; check that this is the file you meant.',
       },
     };

@@ -232,6 +232,12 @@ describe('readCsvTable: separators, line ends and files that are not CSV', () =>
     }
   });
 
+  test('refuses a file whose first 64 KiB hold no line break and no separator as not CSV', async () => {
+    const { problems } = await readCsvTable(csvFile(`${'y'.repeat(100_000)},a\n1,2\n`));
+    assert.deepEqual(codes(problems), ['not-csv']);
+    assert.match(problems[0]?.message ?? '', /first 64 KiB hold no line break/);
+  });
+
   test('refuses a directory, a device and a missing file with a DataAccessError before reading', async () => {
     for (const path of [dir, '/dev/null', '/dev/zero', join(dir, 'missing.csv')]) {
       await assert.rejects(readCsvTable(path), { name: 'DataAccessError' }, path);

@@ -130,7 +130,7 @@ describe('data files a workflow names', () => {
   });
 
   it('bounds what a failure quotes of a hostile header: huge names, bidi controls, thousands of problems', async () => {
-    const huge = `\u202e${'y'.repeat(100_000)}`;
+    const huge = `\u202e${'y'.repeat(20_000)}`;
     const header = [huge, ...Array.from({ length: 3_000 }, (_, i) => `c${i}`)];
     const file = join(dataDir, 'wide.csv');
     writeFileSync(
@@ -145,7 +145,7 @@ describe('data files a workflow names', () => {
     assert.ok(details.total > 3_000, String(details.total));
     const json = JSON.stringify(await handle.fetchHistory());
     assert.ok(json.length < 200_000, `history is ${json.length} characters`);
-    assert.ok(!json.includes('y'.repeat(1_000)), 'a 100,000-character name was copied');
+    assert.ok(!json.includes('y'.repeat(1_000)), 'a 20,000-character name was copied');
     assert.ok(!json.includes('\u202e'), 'a raw bidi override was copied');
   });
 
