@@ -8,6 +8,7 @@ import { writeDriftReport } from '../monitoring/report-files';
 import type { ModelBaseline } from '../monitoring/types';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../shared/errors';
+import { safeFileName } from '../shared/file-names';
 import type {
   DataChange,
   DataChangeInput,
@@ -24,11 +25,13 @@ export interface MonitorDeps {
   registry: ModelRegistry;
   predictionLog: PredictionLog;
   home: string;
+  /** The only folders data files may be read from (MLCYCLE_DATA_ROOTS). */
+  dataRoots: readonly string[];
 }
 
 /** The drift monitor's activities; the worker builds them with the registry and the prediction log. */
 export function createMonitorActivities(deps: MonitorDeps) {
-  const { registry, predictionLog, home } = deps;
+  const { registry, predictionLog, home, dataRoots } = deps;
 
   async function getMonitorState({ modelName }: MonitorStateInput): Promise<MonitorState> {
     const lastRun = registry.monitorRuns.latest(modelName);
@@ -68,11 +71,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
     heartbeat({ stage: 'testing', rows: window.rows });
     const report = detectDrift(baseline, window, config, { modelName, version });
     const stamp = to.replace(/[:.]/g, '-');
-    const files = await writeDriftReport(
-      join(home, 'monitoring', 'reports', encodeURIComponent(modelName)),
-      report,
-      stamp,
-    );
+    const files = await writeDriftReport(join(home, 'monitoring', 'reports', safeFileName(modelName)), report, stamp);
     log.info('drift checked', {
       modelName,
       version,
@@ -119,7 +118,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
   }
 
   async function checkDataChanged({ modelName, dataUri }: DataChangeInput): Promise<DataChange> {
-    const dataSha256 = await sha256File(dataPathFromUri(dataUri));
+    const dataSha256 = await sha256File(await dataPathFromUri(dataUri, dataRoots));
     const serving = registry.getServing(modelName);
     return {
       changed: serving?.dataSha256 !== dataSha256,
@@ -134,7 +133,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
     checkDrift,
     recordMonitorRun,
     checkDataChanged,
-    prepareRetrainData: createPrepareRetrainData({ registry, predictionLog, home }),
+    prepareRetrainData: createPrepareRetrainData({ registry, predictionLog, home, dataRoots }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { parseNumeric } from '../models/features';
 import type { InputColumn, RawTable } from '../models/types';
 import type { DataProblem } from '../shared/errors';
+import { EXCERPT_CHARS, printableExcerpt } from './excerpt';
 import { inferInputColumns, isMissingValue } from './schema';
 
 export interface ValidateOptions {
@@ -93,7 +94,7 @@ function missingTarget(table: RawTable, target: string, problems: DataProblem[])
   problems.push({
     code: 'missing-target',
     column: target,
-    message: `Target column '${target}' is not in the file. Columns found: ${quoteList(table.header)}. Pass the name of the column to predict.`,
+    message: `Target column '${target}' is not in the file.${didYouMean(target, table.header)} Columns found: ${quoteList(table.header)}. Pass the name of the column to predict.`,
   });
   return { positiveLabel: '', negativeLabel: '', classCounts: {} };
 }
@@ -254,8 +255,26 @@ function countValues(cells: string[]): { values: Map<string, ValueStats>; blank:
   return { values, blank };
 }
 
+/** The header's names that differ from the one asked for only in case or by a suffix ('Churned', 'churn'). */
+function didYouMean(name: string, header: string[]): string {
+  const wanted = name.toLowerCase();
+  const close = header.filter((column) => {
+    const candidate = column.toLowerCase();
+    return candidate.length >= 3 && (candidate.includes(wanted) || wanted.includes(candidate));
+  });
+  return close.length > 0 ? ` Did you mean ${quoteList(close.slice(0, 3))}?` : '';
+}
+
+/** Names or values from the file, quoted: at most EXCERPT_CHARS in all, control characters escaped. */
 function quoteList(values: string[]): string {
-  return values.length === 0 ? '(none)' : values.map((value) => `'${value}'`).join(', ');
+  if (values.length === 0) return '(none)';
+  let list = '';
+  for (const [i, value] of values.entries()) {
+    const item = `${i === 0 ? '' : ', '}'${printableExcerpt(value, 60)}'`;
+    if (list.length + item.length > EXCERPT_CHARS) return `${list} … and ${values.length - i} more`;
+    list += item;
+  }
+  return list;
 }
 
 /** "1 row has" / "3 rows have": messages are read by people. */

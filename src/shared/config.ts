@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 
 /** Settings read from the environment (CONTRACT.md); only entry points (CLI, worker, server) call this. */
 export interface MlcycleConfig {
@@ -21,6 +21,8 @@ export interface MlcycleConfig {
   /** Ports of the dev server `mlcycle dev` starts (gRPC and Web UI). */
   devServerPort: number;
   devUiPort: number;
+  /** The only folders whose files a worker's activities open as data: the data home and MLCYCLE_DATA_ROOTS. */
+  dataRoots: string[];
 }
 
 export const DEFAULT_TASK_QUEUE = 'mlcycle';
@@ -34,8 +36,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig 
   const devServerPort = parsePort(env.MLCYCLE_TEMPORAL_PORT ?? '7233', 'MLCYCLE_TEMPORAL_PORT');
   const devUiPort = parsePort(env.MLCYCLE_UI_PORT ?? String(DEFAULT_UI_PORT), 'MLCYCLE_UI_PORT');
   const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
+  const home = resolve(env.MLCYCLE_HOME ?? '.mlcycle');
   return {
-    home: resolve(env.MLCYCLE_HOME ?? '.mlcycle'),
+    home,
     temporalAddress,
     dialAddress: temporalAddress ?? `127.0.0.1:${devServerPort}`,
     uiBaseUrl: (env.TEMPORAL_UI_URL || `http://localhost:${devUiPort}`).replace(/\/+$/, ''),
@@ -48,7 +51,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): MlcycleConfig 
     adminToken: env.MLCYCLE_ADMIN_TOKEN || undefined,
     devServerPort,
     devUiPort,
+    // The data home always counts: drift-triggered retrains train on files the worker writes there.
+    dataRoots: [home, ...parseDataRoots(env.MLCYCLE_DATA_ROOTS, [process.cwd()])],
   };
+}
+
+/** A path-delimiter-separated list (':' on POSIX), each resolved to an absolute folder; empty: the defaults. */
+function parseDataRoots(value: string | undefined, defaults: string[]): string[] {
+  const roots = (value ?? '')
+    .split(delimiter)
+    .map((root) => root.trim())
+    .filter((root) => root !== '')
+    .map((root) => resolve(root));
+  return roots.length > 0 ? roots : defaults;
 }
 
 function parsePort(value: string, name: string): number {

@@ -3,6 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   startChild,
@@ -13,6 +14,7 @@ import type { MonitorActivities } from '../activities/monitor-activities';
 import type { DriftCheckResult } from '../activities/monitor-types';
 import type { MonitorDecision } from '../registry/monitor-runs';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
+import { checkDriftMonitorInput } from './drift-monitor-input';
 import type { DriftMonitorInput, DriftMonitorResult } from './drift-monitor-types';
 import type { mlLifecycle } from './ml-lifecycle';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
@@ -34,7 +36,9 @@ const DEFAULT_MIN_ROWS = 100;
  * Compares the logged live records of a window with the serving version's baseline; on data or
  * concept drift starts `mlLifecycle` (unless cooling down). Every decision is in the result.
  */
-export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonitorResult> {
+export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMonitorResult> {
+  // Runs started before the input check existed replay without it (their `to` was not normalised).
+  const input = patched('drift-monitor-input-check') ? checkDriftMonitorInput(rawInput, Date.now()) : rawInput;
   if (typeof input?.modelName !== 'string' || input.modelName === '') {
     throw ApplicationFailure.nonRetryable('driftMonitor input needs modelName', 'InvalidInputError');
   }

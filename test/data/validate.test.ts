@@ -70,11 +70,12 @@ describe('validateTable', () => {
     );
   });
 
-  test('reports a missing target column and lists the columns it found', async () => {
+  test('reports a missing target column, the column it probably meant and the first columns it found', async () => {
     const report = await validateEdited(() => {}, { target: 'Churned' });
     const problem = only(report, 'missing-target');
     assert.equal(problem.column, 'Churned');
-    assert.match(problem.message, /'customerID', 'gender'.*'Churn'/);
+    assert.match(problem.message, /Did you mean 'Churn'\?/);
+    assert.match(problem.message, /Columns found: 'customerID', 'gender'.* and 8 more\./);
   });
 
   test('reports rows with a blank target', async () => {

@@ -99,6 +99,8 @@ describe('the mlcycle CLI as a user runs it', () => {
       MLCYCLE_UI_PORT: String(ports.ui),
       TEMPORAL_ADDRESS: '',
       TEMPORAL_UI_URL: '',
+      // The worker reads data only from the data home and these folders: the Telco CSV's.
+      MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
     };
     const uiLink = new RegExp(`http://localhost:${ports.ui}/namespaces/default/workflows/`);
     const dev = startCli(['dev'], env);

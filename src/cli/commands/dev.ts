@@ -57,6 +57,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       registry,
       predictionLog,
       home: config.home,
+      dataRoots: config.dataRoots,
       scoringUrl: scoring.url,
       adminToken: config.adminToken,
       ...readBuildInfo(),

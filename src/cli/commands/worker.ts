@@ -22,6 +22,7 @@ export async function runWorkerCommand(): Promise<void> {
       registry,
       predictionLog,
       home: config.home,
+      dataRoots: config.dataRoots,
       scoringUrl: config.scoringUrl,
       adminToken: config.adminToken,
       ...readBuildInfo(),
