@@ -458,7 +458,7 @@ interface ProbeElement {
   textContent: string | null;
   querySelector(selector: string): ProbeElement | null;
   querySelectorAll(selector: string): ArrayLike<ProbeElement> & Iterable<ProbeElement>;
-  getBoundingClientRect(): { left: number; right: number; bottom: number; width: number; height: number };
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number };
   getAttribute(name: string): string | null;
 }
 
