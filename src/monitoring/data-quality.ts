@@ -1,8 +1,8 @@
 import { isMissingValue } from '../data/schema';
-import { parseNumeric } from '../models/features';
+import { countLevels, parsedSorted } from './live-values';
 import type {
+  CategoricalBaseline,
   DataQualityResult,
-  FeatureBaseline,
   FeatureQuality,
   LiveWindow,
   ModelBaseline,
@@ -12,18 +12,28 @@ import type {
 // What the drift tests cannot show: a client sending `tenure: -5000` moves one histogram bar a hair,
 // yet the model extrapolates far outside anything it learnt from, and a blank category quietly scores
 // as a level of its own. Counting them per feature makes a broken client visible on the first run.
+// The counts come from the passes the drift tests make anyway (sorted values, level counts), so they
+// cost a binary search per numeric feature and a look at each distinct level.
 //
 // A value counts as out of range only beyond a tenth of the range's width past the training min or
 // max: live data from the training distribution steps just past the extremes of a finite training
 // sample all the time (any window of a few thousand rows does), and that is not worth a line.
 const RANGE_MARGIN = 0.1;
 
+/** The window's data quality on its own, for a window too small to be tested for drift. */
 export function assessDataQuality(baseline: ModelBaseline, window: LiveWindow): DataQualityResult {
-  const features = baseline.features.map((feature) =>
-    featureQuality(feature, window.columns[feature.name], window.rows),
-  );
+  const features = baseline.features.map((feature) => {
+    const raw = window.columns[feature.name];
+    return feature.kind === 'numeric'
+      ? numericQuality(feature, parsedSorted(raw, window.rows), window.rows)
+      : categoricalQuality(feature, countLevels(raw, window.rows), window.rows);
+  });
+  return qualityOf(window.rows, features);
+}
+
+export function qualityOf(rows: number, features: FeatureQuality[]): DataQualityResult {
   return {
-    rows: window.rows,
+    rows,
     blanks: features.reduce((sum, f) => sum + f.blanks, 0),
     outOfRange: features.reduce((sum, f) => sum + (f.belowRange ?? 0) + (f.aboveRange ?? 0), 0),
     features,
@@ -37,43 +47,66 @@ export function trainingRange(feature: NumericBaseline): [number, number] | null
   return min === undefined || max === undefined ? null : [min, max];
 }
 
-/** A value a client meant as "no value": null, empty or blank text, or a spelling of missing. */
-export function isBlank(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (typeof value === 'number') return Number.isNaN(value);
-  return typeof value === 'string' && (value.trim() === '' || isMissingValue(value.trim()));
+/** A level a client meant as "no value": empty or blank text, or a spelling of missing (null reads as ''). */
+export function isBlankLevel(level: string): boolean {
+  const trimmed = level.trim();
+  return trimmed === '' || isMissingValue(trimmed);
 }
 
-function featureQuality(feature: FeatureBaseline, raw: readonly unknown[] | undefined, rows: number): FeatureQuality {
-  const base = { name: feature.name, kind: feature.kind, trainingBlankShare: feature.missingShare };
-  if (feature.kind === 'categorical') {
-    let blanks = 0;
-    for (let i = 0; i < rows; i++) if (isBlank(raw?.[i])) blanks++;
-    return { ...base, blanks, blankShare: share(blanks, rows) };
-  }
+/** From the window's non-blank values, sorted ascending: `rows` minus their count are blank or not numbers. */
+export function numericQuality(feature: NumericBaseline, sorted: Float64Array, rows: number): FeatureQuality {
   const range = trainingRange(feature);
-  let blanks = 0;
+  const n = sorted.length;
+  const liveRange: [number, number] | null = n > 0 ? [sorted[0] as number, sorted[n - 1] as number] : null;
   let belowRange = 0;
   let aboveRange = 0;
-  let liveMin = Infinity;
-  let liveMax = -Infinity;
-  const margin = range ? (range[1] - range[0]) * RANGE_MARGIN : 0;
-  const low = range ? range[0] - margin : -Infinity;
-  const high = range ? range[1] + margin : Infinity;
-  for (let i = 0; i < rows; i++) {
-    const x = parseNumeric(raw?.[i]);
-    if (Number.isNaN(x)) {
-      blanks++;
-      continue;
-    }
-    if (x < liveMin) liveMin = x;
-    if (x > liveMax) liveMax = x;
-    if (range === null) continue;
-    if (x < low) belowRange++;
-    else if (x > high) aboveRange++;
+  if (range !== null) {
+    const margin = (range[1] - range[0]) * RANGE_MARGIN;
+    belowRange = firstAtLeast(sorted, range[0] - margin, false);
+    aboveRange = n - firstAtLeast(sorted, range[1] + margin, true);
   }
-  const liveRange: [number, number] | null = liveMin <= liveMax ? [liveMin, liveMax] : null;
-  return { ...base, blanks, blankShare: share(blanks, rows), range, belowRange, aboveRange, liveRange };
+  const blanks = rows - n;
+  return {
+    name: feature.name,
+    kind: 'numeric',
+    blanks,
+    blankShare: share(blanks, rows),
+    trainingBlankShare: feature.missingShare,
+    range,
+    belowRange,
+    aboveRange,
+    liveRange,
+  };
+}
+
+/** From the window's rows per level. */
+export function categoricalQuality(
+  feature: CategoricalBaseline,
+  counts: ReadonlyMap<string, number>,
+  rows: number,
+): FeatureQuality {
+  let blanks = 0;
+  for (const [level, count] of counts) if (isBlankLevel(level)) blanks += count;
+  return {
+    name: feature.name,
+    kind: 'categorical',
+    blanks,
+    blankShare: share(blanks, rows),
+    trainingBlankShare: feature.missingShare,
+  };
+}
+
+/** Index of the first value >= limit (or > limit when `strictly`) in an ascending array. */
+function firstAtLeast(sorted: Float64Array, limit: number, strictly: boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const x = sorted[mid] as number;
+    if (strictly ? x <= limit : x < limit) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function share(count: number, rows: number): number {

@@ -5,7 +5,7 @@ import { measureNumeric } from './drift-numeric';
 import { predictionDrift } from './drift-prediction';
 import { checkFeatureOverrides, ruleFor } from './drift-rules';
 import type { Rule } from './drift-rules';
-import { assessDataQuality } from './data-quality';
+import { assessDataQuality, qualityOf } from './data-quality';
 import { headlineOf } from './drift-headline';
 import { summarise } from './drift-summary';
 import { decideAll } from './drift-verdict';
@@ -28,10 +28,10 @@ export function detectDrift(
   checkFeatureOverrides(baseline, config);
   const performance = performanceOf(window, baseline, config);
   const head = { modelName: meta.modelName, version: meta.version, window: windowInfo(window), config };
-  const dataQuality = assessDataQuality(baseline, window);
   const minRows = Math.max(1, meta.minRows ?? 1);
   if (window.rows < minRows) {
     // Too few predictions to test the features, yet labels that arrived late can still show concept drift.
+    const dataQuality = assessDataQuality(baseline, window);
     const data = datasetVerdict([], null, config);
     const headline = headlineOf({ data, features: 0, prediction: null, performance });
     const scored = performance ? ` ${performance.reason}` : '';
@@ -43,9 +43,13 @@ export function detectDrift(
     return { ...head, ...empty, performance, drifted: performance?.drifted ?? false, headline, dataQuality, summary };
   }
   const large = window.rows >= config.largeWindow;
-  const features = decideAll(
-    baseline.features.map((feature) => measure(feature, window, ruleFor(feature.kind, feature.name, config, large))),
-    config.correction,
+  const measurements = baseline.features.map((feature) =>
+    measure(feature, window, ruleFor(feature.kind, feature.name, config, large)),
+  );
+  const features = decideAll(measurements, config.correction);
+  const dataQuality = qualityOf(
+    window.rows,
+    measurements.map((m) => m.quality),
   );
   const prediction = predictionDrift(baseline.prediction, window.probabilities, config, large);
   const data = datasetVerdict(features, prediction, config);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assessDataQuality, isBlank, trainingRange } from '../../src/monitoring/data-quality';
+import { assessDataQuality, isBlankLevel, trainingRange } from '../../src/monitoring/data-quality';
 import { detectDrift } from '../../src/monitoring/detect-drift';
 import { resolveDriftConfig } from '../../src/monitoring/drift-config';
 import { renderDriftReportHtml } from '../../src/monitoring/report-html';
@@ -82,8 +82,8 @@ describe('assessDataQuality', () => {
     assert.equal(byName('Contract')?.blanks, 4);
     assert.equal(byName('Contract')?.belowRange, undefined, 'a category has no range');
     assert.equal(quality.blanks, 10);
-    assert.ok(isBlank(Number.NaN) && isBlank(undefined) && isBlank('null'));
-    assert.ok(!isBlank(0) && !isBlank('No') && !isBlank(false));
+    assert.ok(isBlankLevel('') && isBlankLevel('  ') && isBlankLevel('null') && isBlankLevel(' N/A'));
+    assert.ok(!isBlankLevel('No') && !isBlankLevel('0') && !isBlankLevel('None'));
   });
 
   test('takes the range of a baseline stored before min and max existed from its bin edges', () => {
