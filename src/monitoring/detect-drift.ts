@@ -7,7 +7,7 @@ import { checkFeatureOverrides, ruleFor } from './drift-rules';
 import type { Rule } from './drift-rules';
 import { assessDataQuality, qualityOf } from './data-quality';
 import { headlineOf } from './drift-headline';
-import { summarise } from './drift-summary';
+import { summarise, summariseTooFew } from './drift-summary';
 import { decideAll } from './drift-verdict';
 import { assessPerformance } from './performance';
 import type { DriftConfig, DriftReport, FeatureBaseline, LiveWindow, ModelBaseline, PerformanceResult } from './types';
@@ -34,11 +34,7 @@ export function detectDrift(
     const dataQuality = assessDataQuality(baseline, window);
     const data = datasetVerdict([], null, config);
     const headline = headlineOf({ data, features: 0, prediction: null, performance });
-    const scored = performance ? ` ${performance.reason}` : '';
-    const summary =
-      (window.rows === 0
-        ? `The window from ${window.from} to ${window.to} holds no predictions, so there is nothing to compare.`
-        : `${window.rows} logged predictions in the window, fewer than the ${minRows} needed to test drift.`) + scored;
+    const summary = summariseTooFew(window, minRows, performance);
     const empty = { features: [], driftedFeatures: [], driftShare: 0, datasetDrift: false, prediction: null };
     return { ...head, ...empty, performance, drifted: performance?.drifted ?? false, headline, dataQuality, summary };
   }

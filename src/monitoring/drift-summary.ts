@@ -29,14 +29,35 @@ export function summarise(parts: {
   const { window, data, config, headline, performance, dataQuality } = parts;
   const findings = [datasetFinding(data, config, headline)];
   if (data.predictionTrigger) findings.push("the prediction drift triggers on its own (predictionDrift 'trigger')");
-  if (performance?.drifted) {
-    const realised = performance.rocAuc?.toFixed(3) ?? 'undefined';
-    findings.push(`concept drift: ROC AUC ${realised} against ${performance.trainingRocAuc.toFixed(3)} at training`);
-  }
+  if (performance?.drifted) findings.push(conceptFinding(performance));
   const quality = qualityFinding(dataQuality);
   if (quality) findings.push(quality);
-  const rows = window.rows.toLocaleString('en-US');
-  return `Over ${rows} predictions from ${window.from} to ${window.to}: ${findings.join('; ')}.`;
+  return `${over(window)}: ${findings.join('; ')}.`;
+}
+
+/** For a window with too few predictions to test the features: what its labels said, if any arrived. */
+export function summariseTooFew(window: LiveWindow, minRows: number, performance: DriftReport['performance']): string {
+  if (window.rows === 0 && !performance) {
+    return `The window from ${window.from} to ${window.to} holds no predictions, so there is nothing to compare.`;
+  }
+  const tooFew = `too few to test the features (fewer than ${minRows.toLocaleString('en-US')})`;
+  if (!performance) return `${over(window)}: ${tooFew}.`;
+  const labels = performance.drifted ? conceptFinding(performance) : `no concept drift: ${performance.reason}`;
+  return `${over(window)}: ${tooFew}; ${labels.replace(/\.$/, '')}.`;
+}
+
+function over(window: LiveWindow): string {
+  return `Over ${window.rows.toLocaleString('en-US')} predictions from ${window.from} to ${window.to}`;
+}
+
+/** E.g. "concept drift: ROC AUC 0.612 against 0.840 at training, on 600 labels (450 for earlier predictions)". */
+function conceptFinding(performance: NonNullable<DriftReport['performance']>): string {
+  const realised = performance.rocAuc?.toFixed(3) ?? 'undefined';
+  const late = performance.late > 0 ? ` (${performance.late.toLocaleString('en-US')} for earlier predictions)` : '';
+  return (
+    `concept drift: ROC AUC ${realised} against ${performance.trainingRocAuc.toFixed(3)} at training, ` +
+    `on ${performance.labelled.toLocaleString('en-US')} labels${late}`
+  );
 }
 
 function datasetFinding(data: DatasetVerdict, config: DriftConfig, headline: DriftHeadline): string {
