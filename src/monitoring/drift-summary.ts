@@ -47,7 +47,9 @@ export function summariseTooFew(window: LiveWindow, minRows: number, performance
 }
 
 function over(window: LiveWindow): string {
-  return `Over ${window.rows.toLocaleString('en-US')} predictions from ${window.from} to ${window.to}`;
+  // A first monitor run reads the log from its beginning, which the log reports as the epoch.
+  const from = Date.parse(window.from) === 0 ? 'the start of the log' : window.from;
+  return `Over ${window.rows.toLocaleString('en-US')} predictions from ${from} to ${window.to}`;
 }
 
 /** E.g. "concept drift: ROC AUC 0.612 against 0.840 at training, on 600 labels (450 for earlier predictions)". */

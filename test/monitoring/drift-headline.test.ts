@@ -66,6 +66,11 @@ describe('the headline of the report in issue 6', () => {
     const { data, headline: seen } = headline('feature');
     const window = { rows: 2000, from: 'A', to: 'B', columns: {}, probabilities: [], labelled: [] };
     const quality = { rows: 2000, blanks: 0, outOfRange: 0, features: [] };
+    const first = { ...window, from: '1970-01-01T00:00:00.000Z' };
+    assert.match(
+      summarise({ window: first, features, data, config, headline: seen, performance: null, dataQuality: quality }),
+      /^Over 2,000 predictions from the start of the log to B: /,
+    );
     assert.equal(
       summarise({ window, features, data, config, headline: seen, performance: null, dataQuality: quality }),
       'Over 2,000 predictions from A to B: no dataset drift, but 3 of 19 features drifted (f0, f1, f2), ' +
