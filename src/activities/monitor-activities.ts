@@ -80,6 +80,8 @@ export function createMonitorActivities(deps: MonitorDeps) {
       rows: window.rows,
       labels,
       lateLabels: window.feedback?.late ?? 0,
+      blanks: report.dataQuality.blanks,
+      outOfRange: report.dataQuality.outOfRange,
       drifted: report.drifted,
       report: files.htmlPath,
     });
