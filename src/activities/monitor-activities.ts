@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sha256File } from '../data/sha256';
 import { detectDrift } from '../monitoring/detect-drift';
 import { resolveDriftConfig } from '../monitoring/drift-config';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { LoggedWindow, PredictionLog } from '../monitoring/prediction-log';
 import { writeDriftReport } from '../monitoring/report-files';
 import type { ModelBaseline } from '../monitoring/types';
 import type { ModelRegistry } from '../registry/model-registry';
@@ -55,8 +55,9 @@ export function createMonitorActivities(deps: MonitorDeps) {
     const baseline = await readVerifiedJson<ModelBaseline>(stored.path, stored.sha256);
     const config = resolveDriftConfig(input.config);
     heartbeat({ stage: 'reading window' });
-    const window = predictionLog.readWindow(modelName, { ...(from ? { from } : {}), to, version });
-    if (window.rows < input.minRows) {
+    const window = readWindowWithFeedback(predictionLog, modelName, version, from, to);
+    const labels = window.feedback?.labelled.length ?? 0;
+    if (window.rows < input.minRows && labels === 0) {
       return {
         drifted: false,
         dataDrift: false,
@@ -69,13 +70,17 @@ export function createMonitorActivities(deps: MonitorDeps) {
       };
     }
     heartbeat({ stage: 'testing', rows: window.rows });
-    const report = detectDrift(baseline, window, config, { modelName, version });
+    const report = detectDrift(baseline, window, config, { modelName, version, minRows: input.minRows });
     const stamp = to.replace(/[:.]/g, '-');
     const files = await writeDriftReport(join(home, 'monitoring', 'reports', safeFileName(modelName)), report, stamp);
     log.info('drift checked', {
       modelName,
       version,
       rows: window.rows,
+      labels,
+      lateLabels: window.feedback?.late ?? 0,
+      blanks: report.dataQuality.blanks,
+      outOfRange: report.dataQuality.outOfRange,
       drifted: report.drifted,
       report: files.htmlPath,
     });
@@ -100,8 +105,11 @@ export function createMonitorActivities(deps: MonitorDeps) {
         ? {
             performance: {
               labelled: report.performance.labelled,
+              late: report.performance.late,
               rocAuc: report.performance.rocAuc,
               drifted: report.performance.drifted,
+              predictionSpan: report.performance.predictionSpan,
+              labelSpan: report.performance.labelSpan,
             },
           }
         : {}),
@@ -138,3 +146,34 @@ export function createMonitorActivities(deps: MonitorDeps) {
 }
 
 export type MonitorActivities = ReturnType<typeof createMonitorActivities>;
+
+/**
+ * The window's predictions, and as feedback every label that arrived in (from, to]: the window's own
+ * labelled predictions plus those made before it and labelled since, each counted in exactly one run.
+ */
+function readWindowWithFeedback(
+  predictionLog: PredictionLog,
+  modelName: string,
+  version: number,
+  from: string | null,
+  to: string,
+): LoggedWindow {
+  const since = from ? { from } : {};
+  const window = predictionLog.readWindow(modelName, { ...since, to, version, labelsBy: to });
+  const late = predictionLog.readLateLabels(modelName, {
+    version,
+    ...(from ? { labelledFrom: from, windowFrom: from } : {}),
+    labelledTo: to,
+    windowTo: to,
+  });
+  const first = late.times?.[0] ?? window.labelledTimes?.[0];
+  const last = window.labelledTimes?.[1] ?? late.times?.[1];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  window.feedback = {
+    labelled: [...late.labelled, ...window.labelled],
+    late: late.labelled.length,
+    labelSpan: { from: from ?? iso(0), to },
+    predictionSpan: first !== undefined && last !== undefined ? { from: iso(first), to: iso(last) } : null,
+  };
+  return window;
+}

@@ -26,7 +26,12 @@ export function createValidateData(home: string, dataRoots: readonly string[]) {
     const profile = await profileTable(table, report.inputs);
     const profilePath = join(await currentRunDir(home), 'profile.json');
     await writeJsonFile(profilePath, { dataSha256, rows: report.rows, columns: profile });
-    log.info('data validated', { dataPath, rows: report.rows, missing: report.missing });
+    log.info('data validated', {
+      dataPath,
+      rows: report.rows,
+      missing: report.missing,
+      categoryBlanks: report.categoryBlanks,
+    });
     return {
       dataPath,
       dataSha256,
@@ -38,6 +43,7 @@ export function createValidateData(home: string, dataRoots: readonly string[]) {
       inputs: report.inputs,
       classCounts: report.classCounts,
       missing: report.missing,
+      categoryBlanks: report.categoryBlanks,
       profilePath,
     };
   };

@@ -33,6 +33,8 @@ export interface ValidationReport {
   inputs: InputColumn[];
   idColumn: string | null;
   missing: MissingValues[];
+  /** Blank cells of categorical columns: not imputed, the model learns them as a level of their own. */
+  categoryBlanks: MissingValues[];
   problems: DataProblem[];
 }
 
@@ -72,7 +74,8 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     ...labels,
     inputs: schema.inputs,
     idColumn,
-    missing: missingNumericValues(table, schema.inputs),
+    missing: blankCells(table, schema.inputs, 'numeric'),
+    categoryBlanks: blankCells(table, schema.inputs, 'categorical'),
     problems,
   };
 }
@@ -226,10 +229,12 @@ function constantColumnProblems(input: InputColumn, cells: string[]): DataProble
   return [{ code: 'constant-column', column, row: 1, count: cells.length, message }];
 }
 
-function missingNumericValues(table: RawTable, inputs: InputColumn[]): MissingValues[] {
+/** Blank cells (empty or a missing spelling such as 'NA') per column of one kind. */
+function blankCells(table: RawTable, inputs: InputColumn[], kind: InputColumn['kind']): MissingValues[] {
   const missing: MissingValues[] = [];
-  for (const { name, kind } of inputs) {
-    if (kind !== 'numeric') continue;
+  for (const input of inputs) {
+    if (input.kind !== kind) continue;
+    const name = input.name;
     let count = 0;
     let exampleRow = 0;
     (table.columns[name] ?? []).forEach((cell, i) => {

@@ -69,7 +69,9 @@ export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMo
   const record = (decision: MonitorDecision, reason: string, retrainWorkflowId?: string) =>
     recordAndFinish(modelName, version, check, decision, reason, retrainWorkflowId);
 
-  if (check.window.rows < (input.minRows ?? DEFAULT_MIN_ROWS)) return record('no-data', check.summary);
+  const tooFewRows = check.window.rows < (input.minRows ?? DEFAULT_MIN_ROWS);
+  // Too few rows to test features, yet late labels can still show concept drift (runs before: never drifted).
+  if (tooFewRows && !check.drifted) return record('no-data', check.summary);
   if (!check.drifted) return record('no-drift', check.summary);
   if (input.retrain === false) return record('drift-retrain-disabled', `${check.summary}; retraining is off`);
 

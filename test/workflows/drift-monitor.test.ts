@@ -129,4 +129,19 @@ describe('driftMonitor workflow decisions', () => {
     assert.equal(none.output.decision, 'no-data');
     assert.deepEqual(none.recorded.calls, []);
   });
+
+  it('acts on concept drift from late labels even when the window holds too few predictions to test', async () => {
+    const labelSpan = { from: '2025-12-31T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' };
+    const late: DriftCheckResult = {
+      ...check(false, 12),
+      drifted: true,
+      features: [],
+      performance: { labelled: 400, late: 400, rocAuc: 0.41, drifted: true, predictionSpan: labelSpan, labelSpan },
+      summary: 'concept drift: ROC AUC 0.410 against 0.840 at training',
+    };
+    const { output } = await run({ modelName: 'churn', retrain: false }, {}, late);
+    assert.equal(output.decision, 'drift-retrain-disabled');
+    assert.equal(output.performance?.late, 400);
+    assert.deepEqual(output.performance?.labelSpan, labelSpan);
+  });
 });
