@@ -52,24 +52,38 @@ async function main(): Promise<void> {
     });
     const records = liveRecords(rows);
     const now = Date.now();
-    stack.predictionLog.append(
-      records.map((features, i) => ({
-        id: randomUUID(),
-        modelName: 'telco-churn',
-        version: trained.version,
-        time: now - 60_000 + (i % 1000),
-        probability: 0.26,
-        features,
-      })),
-    );
+    const entries = records.map((features, i) => ({
+      id: randomUUID(),
+      modelName: 'telco-churn',
+      version: trained.version,
+      time: now - 60_000 + (i % 1000),
+      probability: 0.26,
+      features,
+    }));
+    // A tenth of the window gets labels inside it, and as many earlier predictions (an hour before the
+    // window) get theirs late, during it: the monitor reads both through the labelled_at index.
+    const earlier = entries.slice(0, Math.floor(rows / 10)).map((entry) => ({
+      ...entry,
+      id: randomUUID(),
+      time: now - 3_600_000,
+    }));
+    // Two appends: one of 110,000 would overflow the log's queue and drop the oldest.
+    stack.predictionLog.append(entries);
     stack.predictionLog.flush();
+    stack.predictionLog.append(earlier);
+    stack.predictionLog.flush();
+    const labels = [...entries.slice(0, earlier.length), ...earlier].map((entry, i) => ({
+      id: entry.id,
+      label: i % 4 === 0 ? 1 : 0,
+    }));
+    stack.predictionLog.recordFeedback(labels, now - 30_000);
 
     const baselineRef = stack.registry.getBaseline('telco-churn', trained.version);
     if (!baselineRef) throw new Error('no baseline');
     const baseline = JSON.parse(readFileSync(baselineRef.path, 'utf8')) as ModelBaseline;
     const to = new Date(now).toISOString();
     const [window, readMs] = time(() =>
-      stack.predictionLog.readWindow('telco-churn', { to, version: trained.version }),
+      stack.predictionLog.readWindow('telco-churn', { from: now - 120_000, to, version: trained.version }),
     );
     const config = resolveDriftConfig();
     const [report, detectMs] = time(() =>
@@ -92,7 +106,7 @@ async function main(): Promise<void> {
       walls.push(performance.now() - started);
       console.log(
         `driftMonitor run ${i + 1}/${runs}: ${walls[i]?.toFixed(0)} ms, window ${result.window.rows} rows, ` +
-          `decision ${result.decision}`,
+          `${result.performance?.labelled ?? 0} labels (${result.performance?.late ?? 0} late), decision ${result.decision}`,
       );
     }
     const median = [...walls].sort((a, b) => a - b)[Math.floor(walls.length / 2)] ?? NaN;

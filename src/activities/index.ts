@@ -13,6 +13,8 @@ export interface ActivityDeps {
   predictionLog: PredictionLog;
   /** MLCYCLE_HOME: run scratch files live under it. */
   home: string;
+  /** MLCYCLE_DATA_ROOTS: the only folders whose files activities open as data. */
+  dataRoots: readonly string[];
   scoringUrl: string;
   /** MLCYCLE_ADMIN_TOKEN, when the scoring servers require it. */
   adminToken?: string;
@@ -27,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
 
 function createLifecycleActivities(deps: ActivityDeps) {
   return {
-    validateData: createValidateData(deps.home),
+    validateData: createValidateData(deps.home, deps.dataRoots),
     trainModel: createTrainModel(deps.home),
     exportModel: createExportModel(deps.home, deps.packageVersion),
     registerModel: createRegisterModel(deps),

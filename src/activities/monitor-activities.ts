@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { sha256File } from '../data/sha256';
 import { detectDrift } from '../monitoring/detect-drift';
 import { resolveDriftConfig } from '../monitoring/drift-config';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { LoggedWindow, PredictionLog } from '../monitoring/prediction-log';
 import { writeDecisionIntoReport } from '../monitoring/report-decision';
 import { writeDriftReport } from '../monitoring/report-files';
 import type { ModelBaseline } from '../monitoring/types';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../shared/errors';
+import { safeFileName } from '../shared/file-names';
 import type {
   DataChange,
   DataChangeInput,
@@ -28,11 +29,13 @@ export interface MonitorDeps {
   registry: ModelRegistry;
   predictionLog: PredictionLog;
   home: string;
+  /** The only folders data files may be read from (MLCYCLE_DATA_ROOTS). */
+  dataRoots: readonly string[];
 }
 
 /** The drift monitor's activities; the worker builds them with the registry and the prediction log. */
 export function createMonitorActivities(deps: MonitorDeps) {
-  const { registry, predictionLog, home } = deps;
+  const { registry, predictionLog, home, dataRoots } = deps;
 
   async function getMonitorState({ modelName }: MonitorStateInput): Promise<MonitorState> {
     const lastRun = registry.monitorRuns.latest(modelName);
@@ -56,8 +59,9 @@ export function createMonitorActivities(deps: MonitorDeps) {
     const baseline = await readVerifiedJson<ModelBaseline>(stored.path, stored.sha256);
     const config = resolveDriftConfig(input.config);
     heartbeat({ stage: 'reading window' });
-    const window = predictionLog.readWindow(modelName, { ...(from ? { from } : {}), to, version });
-    if (window.rows < input.minRows) {
+    const window = readWindowWithFeedback(predictionLog, modelName, version, from, to);
+    const labels = window.feedback?.labelled.length ?? 0;
+    if (window.rows < input.minRows && labels === 0) {
       return {
         drifted: false,
         dataDrift: false,
@@ -70,17 +74,17 @@ export function createMonitorActivities(deps: MonitorDeps) {
       };
     }
     heartbeat({ stage: 'testing', rows: window.rows });
-    const report = detectDrift(baseline, window, config, { modelName, version });
+    const report = detectDrift(baseline, window, config, { modelName, version, minRows: input.minRows });
     const stamp = to.replace(/[:.]/g, '-');
-    const files = await writeDriftReport(
-      join(home, 'monitoring', 'reports', encodeURIComponent(modelName)),
-      report,
-      stamp,
-    );
+    const files = await writeDriftReport(join(home, 'monitoring', 'reports', safeFileName(modelName)), report, stamp);
     log.info('drift checked', {
       modelName,
       version,
       rows: window.rows,
+      labels,
+      lateLabels: window.feedback?.late ?? 0,
+      blanks: report.dataQuality.blanks,
+      outOfRange: report.dataQuality.outOfRange,
       drifted: report.drifted,
       report: files.htmlPath,
     });
@@ -105,8 +109,11 @@ export function createMonitorActivities(deps: MonitorDeps) {
         ? {
             performance: {
               labelled: report.performance.labelled,
+              late: report.performance.late,
               rocAuc: report.performance.rocAuc,
               drifted: report.performance.drifted,
+              predictionSpan: report.performance.predictionSpan,
+              labelSpan: report.performance.labelSpan,
             },
           }
         : {}),
@@ -137,7 +144,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
   }
 
   async function checkDataChanged({ modelName, dataUri }: DataChangeInput): Promise<DataChange> {
-    const dataSha256 = await sha256File(dataPathFromUri(dataUri));
+    const dataSha256 = await sha256File(await dataPathFromUri(dataUri, dataRoots));
     const serving = registry.getServing(modelName);
     // Only a registered version counts as "trained on this data": a run that failed registered nothing.
     const trained = registry
@@ -182,8 +189,39 @@ export function createMonitorActivities(deps: MonitorDeps) {
     recordMonitorRun,
     checkDataChanged,
     retrainOptions,
-    prepareRetrainData: createPrepareRetrainData({ registry, predictionLog, home }),
+    prepareRetrainData: createPrepareRetrainData({ registry, predictionLog, home, dataRoots }),
   };
 }
 
 export type MonitorActivities = ReturnType<typeof createMonitorActivities>;
+
+/**
+ * The window's predictions, and as feedback every label that arrived in (from, to]: the window's own
+ * labelled predictions plus those made before it and labelled since, each counted in exactly one run.
+ */
+function readWindowWithFeedback(
+  predictionLog: PredictionLog,
+  modelName: string,
+  version: number,
+  from: string | null,
+  to: string,
+): LoggedWindow {
+  const since = from ? { from } : {};
+  const window = predictionLog.readWindow(modelName, { ...since, to, version, labelsBy: to });
+  const late = predictionLog.readLateLabels(modelName, {
+    version,
+    ...(from ? { labelledFrom: from, windowFrom: from } : {}),
+    labelledTo: to,
+    windowTo: to,
+  });
+  const first = late.times?.[0] ?? window.labelledTimes?.[0];
+  const last = window.labelledTimes?.[1] ?? late.times?.[1];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  window.feedback = {
+    labelled: [...late.labelled, ...window.labelled],
+    late: late.labelled.length,
+    labelSpan: { from: from ?? iso(0), to },
+    predictionSpan: first !== undefined && last !== undefined ? { from: iso(first), to: iso(last) } : null,
+  };
+  return window;
+}

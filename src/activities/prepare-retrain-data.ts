@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../shared/errors';
+import { safeFileName } from '../shared/file-names';
 import type { PrepareRetrainDataInput, RetrainData } from './monitor-types';
 import { readCsvHeartbeating } from './read-csv';
 import { dataPathFromUri, writeBytesFile } from './run-files';
@@ -13,6 +14,7 @@ export interface PrepareRetrainDeps {
   registry: ModelRegistry;
   predictionLog: PredictionLog;
   home: string;
+  dataRoots: readonly string[];
 }
 
 /**
@@ -20,17 +22,22 @@ export interface PrepareRetrainDeps {
  * plus the live records with feedback it does not hold yet (written as a new CSV with the same header),
  * or a new URI. Under `original+labelled`, fewer new labelled records than `minNewLabelled` write nothing.
  */
-export function createPrepareRetrainData({ registry, predictionLog, home }: PrepareRetrainDeps) {
+export function createPrepareRetrainData({ registry, predictionLog, home, dataRoots }: PrepareRetrainDeps) {
   return async function prepareRetrainData(input: PrepareRetrainDataInput): Promise<RetrainData> {
     const { modelName, version, policy } = input;
     if (policy.mode === 'dataUri') {
       if (!policy.dataUri) throw new InvalidInputError('retrainPolicy mode "dataUri" needs a dataUri');
-      return { dataUri: policy.dataUri, rows: 0, liveRows: 0 };
+      // Checked here, before the monitor starts a retrain on it, not first in the child run.
+      return {
+        dataUri: await dataPathFromUri(policy.dataUri, dataRoots, 'retrainPolicy.dataUri'),
+        rows: 0,
+        liveRows: 0,
+      };
     }
     const record = registry.getVersion(modelName, version);
     if (!record) throw new InvalidInputError(`${modelName} has no version ${version}`);
-    const originalPath = dataPathFromUri(record.dataUri);
-    const { table } = await readCsvHeartbeating(originalPath);
+    const originalPath = await dataPathFromUri(record.dataUri, dataRoots);
+    const { table, delimiter } = await readCsvHeartbeating(originalPath);
     if (policy.mode === 'original') return { dataUri: originalPath, rows: table.rowCount, liveRows: 0 };
 
     const idColumn = typeof record.params.idColumn === 'string' ? record.params.idColumn : null;
@@ -52,13 +59,16 @@ export function createPrepareRetrainData({ registry, predictionLog, home }: Prep
       }),
     );
     const original = await readFile(originalPath, 'utf8');
-    const appended = Papa.unparse(rows, { header: false, newline: '\n' });
-    const dir = join(home, 'retrain', encodeURIComponent(modelName));
+    // Same separator and line ends as the original's lines: a reader takes both from the file's start,
+    // so comma lines after semicolon ones, or '\n' lines after '\r\n' ones, would not split into rows.
+    const newline = original.slice(0, 1 << 16).includes('\r\n') ? '\r\n' : '\n';
+    const appended = Papa.unparse(rows, { header: false, newline, delimiter });
+    const dir = join(home, 'retrain', safeFileName(modelName));
     await mkdir(dir, { recursive: true });
-    const path = join(dir, `${input.windowTo.replace(/[:.]/g, '-')}.csv`);
+    const path = join(dir, `${safeFileName(input.windowTo.replace(/[:.]/g, '-'))}.csv`);
     const included = [...known, ...fresh.map((i) => labelled.ids[i] ?? '')];
     await writeBytesFile(liveIdsPath(path), Buffer.from(JSON.stringify(included)));
-    await writeBytesFile(path, Buffer.from(`${original.replace(/\s*$/, '')}\n${appended}\n`));
+    await writeBytesFile(path, Buffer.from(`${original.replace(/\s*$/, '')}${newline}${appended}${newline}`));
     log.info('retrain data written', { path, originalRows: table.rowCount, ...counts });
     return { dataUri: path, rows: table.rowCount + fresh.length, ...counts };
   };

@@ -1,14 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { randomUUID, createHash } from 'node:crypto';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printableExcerpt } from '../data/excerpt';
 import { ArtifactIntegrityError, InvalidInputError } from '../shared/errors';
+import { safeFileName } from '../shared/file-names';
+import { confineToDataRoots, quoted } from './data-roots';
 
 /** Scratch folder of the current workflow run; the same on every retry, so retries overwrite, not add. */
 export async function currentRunDir(home: string): Promise<string> {
   const { workflowId, runId } = currentRun();
-  const dir = join(home, 'runs', encodeURIComponent(workflowId), runId);
+  const dir = join(home, 'runs', safeFileName(workflowId), safeFileName(runId));
   await mkdir(dir, { recursive: true });
   return dir;
 }
@@ -20,13 +23,51 @@ export function currentRun(): { workflowId: string; runId: string } {
   return { workflowId: execution.workflowId, runId: execution.runId };
 }
 
-/** Accepts a plain path or a file:// URI; other schemes get a clear non-retryable error. */
-export function dataPathFromUri(uri: string): string {
-  if (uri.startsWith('file://')) return fileURLToPath(uri);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    throw new InvalidInputError(`dataUri "${uri}": only local paths and file:// URIs are supported`);
+/**
+ * The real path of a data file named by a workflow input: a plain absolute path or a file:// URI
+ * without a host, inside one of the worker's data roots, a regular readable file. Everything else
+ * is a typed, non-retryable failure on the first attempt, before any byte of the file is read.
+ */
+export async function dataPathFromUri(uri: string, dataRoots: readonly string[], field = 'dataUri'): Promise<string> {
+  const path = localPathOf(uri, field);
+  // Node's file APIs throw a plain TypeError on a NUL byte (also as %00 in a URI), which would be retried.
+  if (path.includes('\0')) throw new InvalidInputError(`${field} ${quoted(uri)} contains a NUL character`);
+  return confineToDataRoots(path, dataRoots, field);
+}
+
+function localPathOf(uri: string, field: string): string {
+  if (typeof uri !== 'string' || uri.trim() === '') {
+    throw new InvalidInputError(`${field} must be the absolute path or file:// URI of a CSV file`);
   }
-  return isAbsolute(uri) ? uri : resolve(uri);
+  if (/^file:/i.test(uri)) return pathOfFileUrl(uri, field);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !isAbsolute(uri)) {
+    throw new InvalidInputError(`${field} ${quoted(uri)}: only local paths and file:// URIs are supported`);
+  }
+  if (!isAbsolute(uri)) {
+    throw new InvalidInputError(
+      `${field} ${quoted(uri)} is a relative path; pass an absolute path (or file:// URI) as the worker sees it`,
+    );
+  }
+  return uri;
+}
+
+function pathOfFileUrl(uri: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidInputError(`${field} ${quoted(uri)} is not a valid file:// URI`);
+  }
+  if (url.hostname !== '' && url.hostname !== 'localhost') {
+    throw new InvalidInputError(
+      `${field} ${quoted(uri)} names the host "${printableExcerpt(url.hostname, 100)}": the worker reads only its own files; use file:///absolute/path`,
+    );
+  }
+  try {
+    return fileURLToPath(url);
+  } catch (error) {
+    throw new InvalidInputError(`${field} ${quoted(uri)} is not a usable file path: ${(error as Error).message}`);
+  }
 }
 
 /** Writes JSON atomically (temporary file + rename) and returns its sha256. */

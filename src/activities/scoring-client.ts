@@ -1,5 +1,5 @@
 import type { RawRecord } from '../models/types';
-import { NO_LOG_HEADER } from '../serving/predict-routes';
+import { NO_LOG_HEADER } from '../serving/admin-auth';
 
 /** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
 export class ScoringClient {
@@ -27,7 +27,8 @@ export class ScoringClient {
       'POST',
       '/predict',
       { model: modelName, version, records },
-      { [NO_LOG_HEADER]: '1' },
+      // The server honours the no-log header only with the admin token (or, without one, from its own host).
+      { ...this.adminHeaders, [NO_LOG_HEADER]: '1' },
     )) as {
       predictions: { probability: number }[];
     };

@@ -23,6 +23,8 @@ export interface ValidatedData {
   classCounts: Record<string, number>;
   /** Blank values per column that training imputes (e.g. Telco's TotalCharges: 11). */
   missing: { column: string; count: number; exampleRow: number }[];
+  /** Blank values per categorical column, kept as a level of their own (absent in runs before it was counted). */
+  categoryBlanks?: { column: string; count: number; exampleRow: number }[];
   profilePath: string;
 }
 

@@ -8,14 +8,10 @@ import { readCsvHeartbeating } from './read-csv';
 import { currentRunDir, dataPathFromUri, writeJsonFile } from './run-files';
 import type { ValidateDataInput, ValidatedData } from './types';
 
-export function createValidateData(home: string) {
+export function createValidateData(home: string, dataRoots: readonly string[]) {
   return async function validateData(input: ValidateDataInput): Promise<ValidatedData> {
-    const dataPath = dataPathFromUri(input.dataUri);
-    const dataSha256 = await sha256File(dataPath).catch((err: unknown) => {
-      throw invalidDataFailure(`cannot read ${dataPath}`, [
-        { code: 'unreadable-file', message: `${(err as Error).message}. Check the path the worker sees.` },
-      ]);
-    });
+    const dataPath = await dataPathFromUri(input.dataUri, dataRoots);
+    const dataSha256 = await sha256File(dataPath);
     heartbeat({ stage: 'reading', dataSha256 });
     const { table, problems: readProblems } = await readCsvHeartbeating(dataPath);
     const report = validateTable(table, {
@@ -30,7 +26,12 @@ export function createValidateData(home: string) {
     const profile = await profileTable(table, report.inputs);
     const profilePath = join(await currentRunDir(home), 'profile.json');
     await writeJsonFile(profilePath, { dataSha256, rows: report.rows, columns: profile });
-    log.info('data validated', { dataPath, rows: report.rows, missing: report.missing });
+    log.info('data validated', {
+      dataPath,
+      rows: report.rows,
+      missing: report.missing,
+      categoryBlanks: report.categoryBlanks,
+    });
     return {
       dataPath,
       dataSha256,
@@ -42,6 +43,7 @@ export function createValidateData(home: string) {
       inputs: report.inputs,
       classCounts: report.classCounts,
       missing: report.missing,
+      categoryBlanks: report.categoryBlanks,
       profilePath,
     };
   };

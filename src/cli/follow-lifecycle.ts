@@ -54,7 +54,8 @@ export function progressLine(progress: MlLifecycleProgress): string {
   return `[${progress.modelName}${progress.version ? ` v${progress.version}` : ''}] ${steps}${detail ? ` — ${detail}` : ''}`;
 }
 
-function describeFailure(err: unknown): string {
+/** A failed run's failure chain, one cause a line, with each failure's type. */
+export function describeFailure(err: unknown): string {
   if (!(err instanceof WorkflowFailedError)) return err instanceof Error ? err.message : String(err);
   const chain: string[] = [];
   let cause: unknown = err.cause;

@@ -36,6 +36,9 @@ program
   .option('--positive-label <value>', 'target value of the positive class (default: Yes, 1 or true, whichever occurs)')
   .option('--id-column <column>', 'id column left out of the features (default customerID when present)')
   .option('--seed <n>', 'split and training seed')
+  .option('--algorithm <name>', 'logistic, or auto (the best available; logistic until more are built)')
+  .option('--min-roc-auc <n>', 'promotion gate: deploy only if the test ROC AUC reaches this (default 0.6)')
+  .option('--no-deploy', 'register the new version without rolling it out')
   .option('--workflow-id <id>', 'workflow id (default: <model>-train-<time>)')
   .action((options: TrainCommandOptions) => runTrainCommand(options));
 
@@ -54,6 +57,7 @@ program
   .option('--pause', 'pause the schedule')
   .option('--resume', 'resume a paused schedule')
   .option('--trigger', 'run the monitor now')
+  .option('--wait', 'with --trigger: wait for that run, print its decision, reason and report')
   .option('--delete', 'delete the schedule')
   .action((options: MonitorCommandOptions) => runMonitorCommand(options));
 
@@ -73,6 +77,7 @@ program
   .option('--pause', 'pause the schedule')
   .option('--resume', 'resume a paused schedule')
   .option('--trigger', 'run it now')
+  .option('--wait', 'with --trigger: wait for that run and print what it did')
   .option('--delete', 'delete the schedule')
   .action((options: RetrainCommandOptions) => runRetrainCommand(options));
 

@@ -10,6 +10,7 @@ import type { ModelRegistry } from '../registry/model-registry';
 import type { MlcycleConfig } from '../shared/config';
 import type { mlLifecycle } from '../workflows';
 import { followLifecycle } from './follow-lifecycle';
+import { displayPath } from './display-path';
 import { workflowRunUrl } from './ui-links';
 
 // The sample model `mlcycle dev` trains and serves, so a bare clone shows the whole loop.
@@ -25,11 +26,14 @@ export interface SampleContext {
   say: (line: string) => void;
 }
 
-/** A ready-made /predict body (one Telco-shaped customer) for the curl line printed at startup. */
+/**
+ * A ready-made /predict body (one Telco-shaped customer) for the curl line printed at startup. It names
+ * the model, so it keeps working once a second model serves (without "model" the server would refuse).
+ */
 export async function writeSampleRequest(home: string): Promise<string> {
   const path = join(home, 'data', 'sample-request.json');
   await mkdir(join(home, 'data'), { recursive: true });
-  await writeFile(path, `${JSON.stringify({ records: [SAMPLE_CUSTOMER] }, null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify({ model: SAMPLE_MODEL, records: [SAMPLE_CUSTOMER] }, null, 2)}\n`);
   return path;
 }
 
@@ -61,7 +65,7 @@ export async function trainSampleModel({ config, client, uiBase, registry, say }
   if (!existsSync(dataPath)) {
     await mkdir(join(config.home, 'data'), { recursive: true });
     await writeTelcoSample(dataPath, { rows: SAMPLE_ROWS, seed: SAMPLE_SEED });
-    say(`generated sample data ${dataPath} (${SAMPLE_ROWS} Telco-shaped rows, seed ${SAMPLE_SEED})`);
+    say(`generated sample data ${displayPath(dataPath)} (${SAMPLE_ROWS} Telco-shaped rows, seed ${SAMPLE_SEED})`);
   }
   const dataSha256 = await sha256File(dataPath);
   const earlier = registry.listVersions(SAMPLE_MODEL).find((v) => v.dataSha256 === dataSha256);

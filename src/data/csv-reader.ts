@@ -1,9 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import type { ParseError, ParseResult } from 'papaparse';
 import type { RawTable } from '../models/types';
 import type { DataProblem } from '../shared/errors';
+import { sniffCsv, type Delimiter } from './csv-sniff';
+import { printableExcerpt } from './excerpt';
+import { openRegularFile } from './open-regular-file';
 
 export interface ReadCsvOptions {
   /** Called with the number of data rows read so far, about every 10,000 rows and once at the end. */
@@ -15,6 +17,8 @@ export interface ReadCsvOptions {
 export interface CsvReadResult {
   table: RawTable;
   problems: DataProblem[];
+  /** The field separator found in the header and first lines: ',' ';' tab or '|'. */
+  delimiter: Delimiter;
 }
 
 const PROGRESS_EVERY_ROWS = 10_000;
@@ -23,37 +27,51 @@ const MALFORMED_ROWS_REPORTED = 10;
 /** Columns with at most this many distinct values share one string per value (see `ColumnBuilder`). */
 const INTERNED_VALUES_PER_COLUMN = 5_000;
 const READ_CHUNK_BYTES = 1 << 16;
+/** How much of the file's start decides its separator and whether it is CSV at all. */
+const SNIFF_BYTES = 1 << 16;
 
 /**
- * Streams a CSV file with a header row into column arrays of trimmed strings. Bad data never
- * throws: it comes back as problems, and malformed rows are left out of the table. Only an
- * unreadable file (missing, a directory, an I/O error) rejects.
+ * Streams a CSV file with a header row into column arrays of trimmed strings. The separator (',' ';'
+ * tab or '|') is found from the header and first lines; a file that is not a CSV table is not read
+ * past that. Bad data never throws: it comes back as problems, and malformed rows are left out of
+ * the table. Only an unreadable file rejects: a DataAccessError when missing, unreadable or not a
+ * regular file, before any byte is read, else the I/O error.
  */
 export async function readCsvTable(path: string, options: ReadCsvOptions = {}): Promise<CsvReadResult> {
-  const size = await fileSize(path);
-  if (options.maxBytes !== undefined && size > options.maxBytes) {
-    const message = `The file is ${size} bytes, over the limit of ${options.maxBytes}; pass a smaller file or raise the limit.`;
-    return { table: { header: [], rowCount: 0, columns: {} }, problems: [{ code: 'file-too-large', message }] };
+  const file = await openRegularFile(path);
+  let streaming = false;
+  try {
+    const { size } = await file.stat();
+    if (options.maxBytes !== undefined && size > options.maxBytes) {
+      const message = `The file is ${size} bytes, over the limit of ${options.maxBytes}; pass a smaller file or raise the limit.`;
+      return { ...emptyResult(','), problems: [{ code: 'file-too-large', message }] };
+    }
+    const sniff = sniffCsv(await readHead(file, SNIFF_BYTES), size <= SNIFF_BYTES);
+    if (sniff.notCsv) return { ...emptyResult(sniff.delimiter), problems: [sniff.notCsv] };
+    const builder = new TableBuilder(options.onProgress, sniff.problems);
+    let firstChunk = true;
+    streaming = true; // the stream closes the file from here on
+    await parseFile(file, sniff.delimiter, (results, brokenRows) => {
+      if (firstChunk) builder.reserveRows(estimateRowCount(size, results));
+      firstChunk = false;
+      results.data.forEach((fields, i) => builder.addRow(fields, brokenRows.get(i), results.meta.linebreak));
+    });
+    return { ...builder.finish(), delimiter: sniff.delimiter };
+  } finally {
+    if (!streaming) await file.close();
   }
-  const builder = new TableBuilder(options.onProgress);
-  let firstChunk = true;
-  await parseFile(path, (results, brokenRows) => {
-    if (firstChunk) builder.reserveRows(estimateRowCount(size, results));
-    firstChunk = false;
-    results.data.forEach((fields, i) => builder.addRow(fields, brokenRows.get(i), results.meta.linebreak));
-  });
-  return builder.finish();
 }
 
-async function fileSize(path: string): Promise<number> {
-  try {
-    const stats = await stat(path);
-    if (!stats.isFile()) throw new Error(`Cannot read CSV ${path}: it is not a file`);
-    return stats.size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`CSV file not found: ${path}`);
-    throw error;
-  }
+function emptyResult(delimiter: Delimiter): CsvReadResult {
+  return { table: { header: [], rowCount: 0, columns: {} }, problems: [], delimiter };
+}
+
+/** The file's first bytes as text, without a byte order mark. */
+async function readHead(file: FileHandle, bytes: number): Promise<string> {
+  const buffer = Buffer.alloc(bytes);
+  const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+  const text = buffer.subarray(0, bytesRead).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 type ChunkHandler = (results: ParseResult<string[]>, brokenRows: Map<number, ParseError>) => void;
@@ -73,11 +91,11 @@ function estimateRowCount(fileBytes: number, firstChunk: ParseResult<string[]>):
 }
 
 /** Parses the file chunk by chunk; `onChunk` gets each chunk's rows and its quote errors by row index. */
-function parseFile(path: string, onChunk: ChunkHandler) {
+function parseFile(file: FileHandle, delimiter: Delimiter, onChunk: ChunkHandler) {
   return new Promise<void>((resolve, reject) => {
-    const input = createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+    const input = file.createReadStream({ encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES, start: 0 });
     Papa.parse<string[]>(input, {
-      delimiter: ',',
+      delimiter,
       skipEmptyLines: false, // blank lines are skipped by the builder, which must count them as lines
       beforeFirstChunk: (chunk) => (chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk),
       chunk: (results: ParseResult<string[]>, parser) => {
@@ -120,7 +138,12 @@ class TableBuilder {
   private firstUnreportedMalformedRow = 0;
   private reservedRows = 0;
 
-  constructor(private readonly onProgress?: (rowsRead: number) => void) {}
+  constructor(
+    private readonly onProgress?: (rowsRead: number) => void,
+    formatProblems: DataProblem[] = [],
+  ) {
+    this.problems.push(...formatProblems);
+  }
 
   /** Sizes the column arrays for this many rows; call before the header row is added. */
   reserveRows(rows: number): void {
@@ -150,7 +173,7 @@ class TableBuilder {
     }
   }
 
-  finish(): CsvReadResult {
+  finish(): Omit<CsvReadResult, 'delimiter'> {
     if (!this.headerRead) {
       this.problems.push({ code: 'empty-file', message: 'The file is empty: it has no header row and no data.' });
     } else if (this.dataRows === 0) {
@@ -185,7 +208,7 @@ class TableBuilder {
         const message = `Column ${position} of the header has no name; name it or remove it. Its values were ignored.`;
         this.problems.push({ code: 'empty-column-name', message });
       } else if (seen.has(name)) {
-        const message = `Column name '${name}' appears more than once (again at position ${position}); rename one. Only the first was read.`;
+        const message = `Column name '${printableExcerpt(name, 100)}' appears more than once (again at position ${position}); rename one. Only the first was read.`;
         this.problems.push({ code: 'duplicate-column', column: name, message });
       } else {
         seen.add(name);

@@ -1,6 +1,7 @@
 import { parseNumeric } from '../models/features';
 import type { InputColumn, RawTable } from '../models/types';
 import type { DataProblem } from '../shared/errors';
+import { EXCERPT_CHARS, printableExcerpt } from './excerpt';
 import { inferInputColumns, isMissingValue } from './schema';
 
 export interface ValidateOptions {
@@ -32,6 +33,8 @@ export interface ValidationReport {
   inputs: InputColumn[];
   idColumn: string | null;
   missing: MissingValues[];
+  /** Blank cells of categorical columns: not imputed, the model learns them as a level of their own. */
+  categoryBlanks: MissingValues[];
   problems: DataProblem[];
 }
 
@@ -71,7 +74,8 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     ...labels,
     inputs: schema.inputs,
     idColumn,
-    missing: missingNumericValues(table, schema.inputs),
+    missing: blankCells(table, schema.inputs, 'numeric'),
+    categoryBlanks: blankCells(table, schema.inputs, 'categorical'),
     problems,
   };
 }
@@ -93,7 +97,7 @@ function missingTarget(table: RawTable, target: string, problems: DataProblem[])
   problems.push({
     code: 'missing-target',
     column: target,
-    message: `Target column '${target}' is not in the file. Columns found: ${quoteList(table.header)}. Pass the name of the column to predict.`,
+    message: `Target column '${target}' is not in the file.${didYouMean(target, table.header)} Columns found: ${quoteList(table.header)}. Pass the name of the column to predict.`,
   });
   return { positiveLabel: '', negativeLabel: '', classCounts: {} };
 }
@@ -225,10 +229,12 @@ function constantColumnProblems(input: InputColumn, cells: string[]): DataProble
   return [{ code: 'constant-column', column, row: 1, count: cells.length, message }];
 }
 
-function missingNumericValues(table: RawTable, inputs: InputColumn[]): MissingValues[] {
+/** Blank cells (empty or a missing spelling such as 'NA') per column of one kind. */
+function blankCells(table: RawTable, inputs: InputColumn[], kind: InputColumn['kind']): MissingValues[] {
   const missing: MissingValues[] = [];
-  for (const { name, kind } of inputs) {
-    if (kind !== 'numeric') continue;
+  for (const input of inputs) {
+    if (input.kind !== kind) continue;
+    const name = input.name;
     let count = 0;
     let exampleRow = 0;
     (table.columns[name] ?? []).forEach((cell, i) => {
@@ -254,8 +260,26 @@ function countValues(cells: string[]): { values: Map<string, ValueStats>; blank:
   return { values, blank };
 }
 
+/** The header's names that differ from the one asked for only in case or by a suffix ('Churned', 'churn'). */
+function didYouMean(name: string, header: string[]): string {
+  const wanted = name.toLowerCase();
+  const close = header.filter((column) => {
+    const candidate = column.toLowerCase();
+    return candidate.length >= 3 && (candidate.includes(wanted) || wanted.includes(candidate));
+  });
+  return close.length > 0 ? ` Did you mean ${quoteList(close.slice(0, 3))}?` : '';
+}
+
+/** Names or values from the file, quoted: at most EXCERPT_CHARS in all, control characters escaped. */
 function quoteList(values: string[]): string {
-  return values.length === 0 ? '(none)' : values.map((value) => `'${value}'`).join(', ');
+  if (values.length === 0) return '(none)';
+  let list = '';
+  for (const [i, value] of values.entries()) {
+    const item = `${i === 0 ? '' : ', '}'${printableExcerpt(value, 60)}'`;
+    if (list.length + item.length > EXCERPT_CHARS) return `${list} … and ${values.length - i} more`;
+    list += item;
+  }
+  return list;
 }
 
 /** "1 row has" / "3 rows have": messages are read by people. */

@@ -71,6 +71,7 @@ export function numericBaseline(
     missingShare: values.length > 0 ? (values.length - n) / values.length : 0,
     mean,
     std: Math.sqrt(variance),
+    ...(n > 0 ? { min: present[0], max: present[n - 1] } : {}),
     binEdges,
     binShares: binShares(present, binEdges),
     sample: sampleSorted(present, options.sampleSize, options.rng),

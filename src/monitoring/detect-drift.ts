@@ -5,10 +5,12 @@ import { measureNumeric } from './drift-numeric';
 import { predictionDrift } from './drift-prediction';
 import { checkFeatureOverrides, ruleFor } from './drift-rules';
 import type { Rule } from './drift-rules';
-import { summarise } from './drift-summary';
+import { assessDataQuality, qualityOf } from './data-quality';
+import { headlineOf } from './drift-headline';
+import { summarise, summariseTooFew } from './drift-summary';
 import { decideAll } from './drift-verdict';
 import { assessPerformance } from './performance';
-import type { DriftConfig, DriftReport, FeatureBaseline, LiveWindow, ModelBaseline } from './types';
+import type { DriftConfig, DriftReport, FeatureBaseline, LiveWindow, ModelBaseline, PerformanceResult } from './types';
 
 // Compares a window of logged predictions with the training baseline, feature by feature.
 //
@@ -21,27 +23,61 @@ export function detectDrift(
   baseline: ModelBaseline,
   window: LiveWindow,
   config: DriftConfig,
-  meta: { modelName: string; version: number },
+  meta: { modelName: string; version: number; minRows?: number },
 ): DriftReport {
   checkFeatureOverrides(baseline, config);
-  const performance = assessPerformance(window.labelled, baseline.performance, config.performance);
+  const performance = performanceOf(window, baseline, config);
   const head = { modelName: meta.modelName, version: meta.version, window: windowInfo(window), config };
-  if (window.rows === 0) {
-    const summary = `The window from ${window.from} to ${window.to} holds no predictions, so there is nothing to compare.`;
+  const minRows = Math.max(1, meta.minRows ?? 1);
+  if (window.rows < minRows) {
+    // Too few predictions to test the features, yet labels that arrived late can still show concept drift.
+    const dataQuality = assessDataQuality(baseline, window);
+    const data = datasetVerdict([], null, config);
+    const headline = headlineOf({ data, features: 0, prediction: null, performance });
+    const summary = summariseTooFew(window, minRows, performance);
     const empty = { features: [], driftedFeatures: [], driftShare: 0, datasetDrift: false, prediction: null };
-    return { ...head, ...empty, performance, drifted: performance?.drifted ?? false, summary };
+    return { ...head, ...empty, performance, drifted: performance?.drifted ?? false, headline, dataQuality, summary };
   }
   const large = window.rows >= config.largeWindow;
-  const features = decideAll(
-    baseline.features.map((feature) => measure(feature, window, ruleFor(feature.kind, feature.name, config, large))),
-    config.correction,
+  const measurements = baseline.features.map((feature) =>
+    measure(feature, window, ruleFor(feature.kind, feature.name, config, large)),
   );
-  const data = datasetVerdict(features, config);
+  const features = decideAll(measurements, config.correction);
+  const dataQuality = qualityOf(
+    window.rows,
+    measurements.map((m) => m.quality),
+  );
   const prediction = predictionDrift(baseline.prediction, window.probabilities, config, large);
-  const summary = summarise({ window, features, data, config, prediction, performance });
-  const { driftedFeatures, driftShare, datasetDrift } = data;
-  const drifted = datasetDrift || (performance?.drifted ?? false);
-  return { ...head, features, driftedFeatures, driftShare, datasetDrift, prediction, performance, drifted, summary };
+  const data = datasetVerdict(features, prediction, config);
+  const headline = headlineOf({ data, features: features.length, prediction, performance });
+  const summary = summarise({ window, features, data, config, headline, performance, dataQuality });
+  const { driftedFeatures, driftShare, datasetDrift, counted } = data;
+  const drifted = datasetDrift || data.predictionTrigger || (performance?.drifted ?? false);
+  return {
+    ...head,
+    features,
+    driftedFeatures,
+    driftShare,
+    datasetDrift,
+    prediction,
+    performance,
+    counted,
+    drifted,
+    headline,
+    dataQuality,
+    summary,
+  };
+}
+
+/** Realised performance on the labels that arrived in the run's span, or on the window's labels alone. */
+function performanceOf(window: LiveWindow, baseline: ModelBaseline, config: DriftConfig): PerformanceResult | null {
+  const span = { from: window.from, to: window.to };
+  const feedback = window.feedback ?? { labelled: window.labelled, late: 0, labelSpan: span, predictionSpan: span };
+  return assessPerformance(feedback.labelled, baseline.performance, config.performance, {
+    late: feedback.late,
+    labelSpan: feedback.labelSpan,
+    predictionSpan: feedback.predictionSpan ?? span,
+  });
 }
 
 function windowInfo(window: LiveWindow): DriftReport['window'] {

@@ -1,8 +1,15 @@
 import { InvalidInputError } from '../shared/errors';
-import type { DriftConfig, DriftTest, FeatureDriftConfig } from './types';
+import type { DriftConfig, DriftTest, FeatureDriftConfig, PredictionDriftMode } from './types';
 
 // Defaults are chosen by test/monitoring/known-truth.test.ts: windows of the training distribution
 // stay quiet at 500 to 50,000 rows, while a 0.3 SD shift or a 10-point share change is caught at 5,000.
+//
+// Prediction drift counts in the dataset rule as one more feature by default ('feature'): a shift of
+// the model's output shows that the input changes reach what the model decides, so it is evidence
+// for the rule, like Evidently counting the prediction column in its drift share. It is not a trigger
+// on its own by default, because an output shift with steady labels is not a worse model (the labels
+// judge that: concept drift), and a retrain would learn the same mapping again. Set 'trigger' where a
+// changed output is itself the alarm (say, a fixed budget of customers to call), 'report' to only show it.
 
 export type DeepPartial<T> = T extends readonly unknown[]
   ? T
@@ -19,12 +26,14 @@ export const DEFAULT_DRIFT_CONFIG: DriftConfig = {
   minEffectNumeric: 0.1,
   minEffectCategorical: 0.05,
   driftShare: 0.5,
+  predictionDrift: 'feature',
   features: {},
   performance: { minLabelled: 200, rocAucMargin: 0.05 },
 };
 
 const TESTS: readonly DriftTest[] = ['ks', 'chi2', 'wasserstein', 'jensenshannon'];
 const CORRECTIONS: readonly DriftConfig['correction'][] = ['bh', 'bonferroni'];
+const PREDICTION_DRIFT_MODES: readonly PredictionDriftMode[] = ['feature', 'trigger', 'report'];
 const TOP_KEYS = Object.keys(DEFAULT_DRIFT_CONFIG);
 const PERFORMANCE_KEYS = Object.keys(DEFAULT_DRIFT_CONFIG.performance);
 const FEATURE_KEYS = ['test', 'threshold', 'minEffect', 'critical'];
@@ -53,6 +62,7 @@ export function resolveDriftConfig(partial: DeepPartial<DriftConfig> = {}): Drif
     minEffectNumeric: nonNegative(pick('minEffectNumeric'), 'minEffectNumeric', problems),
     minEffectCategorical: nonNegative(pick('minEffectCategorical'), 'minEffectCategorical', problems),
     driftShare: share(pick('driftShare'), 'driftShare', problems),
+    predictionDrift: oneOf(pick('predictionDrift'), PREDICTION_DRIFT_MODES, 'predictionDrift', problems),
     features: Object.fromEntries(
       Object.entries(featuresGiven).map(([name, value]) => [name, featureConfig(value, name, problems)]),
     ),

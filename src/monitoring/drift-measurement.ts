@@ -1,5 +1,5 @@
 import type { Rule } from './drift-rules';
-import type { Histogram } from './types';
+import type { FeatureQuality, Histogram } from './types';
 
 /** One feature's comparison before the verdict, which needs every p-value for the correction. */
 export interface Measurement {
@@ -13,6 +13,8 @@ export interface Measurement {
   rows: number;
   liveMissingShare: number;
   histogram: Histogram;
+  /** Blanks and out-of-range values, counted in the same pass over the column. */
+  quality: FeatureQuality;
   /** What changed, in words: "mean 64.76 → 71.3 (+0.30 SD), distribution shift 0.31 SD". */
   change: string;
   /** Set when no test could run (no reference or no live values): the verdict is already known. */

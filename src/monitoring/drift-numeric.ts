@@ -1,4 +1,4 @@
-import { parseNumeric } from '../models/features';
+import { numericQuality } from './data-quality';
 import type { Measurement } from './drift-measurement';
 import type { Rule } from './drift-rules';
 import { missingNote, pct, signed, value } from './drift-wording';
@@ -6,6 +6,7 @@ import { binCounts, binLabels } from './stats/bins';
 import { ksTwoSample } from './stats/kolmogorov-smirnov';
 import { populationStabilityIndex } from './stats/psi';
 import { normalisedWasserstein } from './stats/wasserstein';
+import { parsedSorted } from './live-values';
 import type { NumericBaseline } from './types';
 
 export function measureNumeric(
@@ -18,7 +19,16 @@ export function measureNumeric(
   const liveMissingShare = rows > 0 ? (rows - live.length) / rows : 0;
   const liveShares = binCounts(live, reference.binEdges).map((count) => (live.length > 0 ? count / live.length : 0));
   const histogram = { labels: binLabels(reference.binEdges), reference: reference.binShares, live: liveShares };
-  const base = { name: reference.name, kind: 'numeric' as const, rule, rows: live.length, liveMissingShare, histogram };
+  const quality = numericQuality(reference, live, rows);
+  const base = {
+    name: reference.name,
+    kind: 'numeric' as const,
+    rule,
+    rows: live.length,
+    liveMissingShare,
+    histogram,
+    quality,
+  };
   const missing = missingNote(reference.missingShare, liveMissingShare);
   if (reference.sample.length === 0) {
     const reason = 'Not compared: the training data had no values of this feature.';
@@ -45,17 +55,6 @@ export function measureNumeric(
     psi: populationStabilityIndex(reference.binShares, liveShares),
     change,
   };
-}
-
-/** Non-missing values of a raw column, parsed as in training and sorted, in one typed array. */
-function parsedSorted(raw: readonly unknown[] | undefined, rows: number): Float64Array {
-  const values = new Float64Array(rows);
-  let present = 0;
-  for (let i = 0; i < rows; i++) {
-    const x = parseNumeric(raw?.[i]);
-    if (!Number.isNaN(x)) values[present++] = x;
-  }
-  return values.subarray(0, present).sort();
 }
 
 function mean(values: Float64Array): number {

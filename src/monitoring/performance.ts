@@ -1,16 +1,22 @@
 import { brier, logLoss, rocAuc } from '../models/metrics';
 import type { DriftConfig, LiveWindow, ModelBaseline, PerformanceResult } from './types';
 
+/** Where the labelled rows come from: how many arrived late, when they were predicted and labelled. */
+export type FeedbackSpans = Pick<PerformanceResult, 'late' | 'predictionSpan' | 'labelSpan'>;
+
 // Concept drift: the features may look as they did in training while the outcome no longer follows
 // them the same way. Only labelled feedback can show that, by scoring the model's own predictions.
+// Labels come weeks after their predictions, so a run scores every label that arrived since the last
+// run, whenever its prediction was made: that is what lets delayed feedback reveal concept drift.
 
 const CALIBRATION_BINS = 10;
 
-/** Realised performance on the labelled rows of a window; null when no row has a label. */
+/** Realised performance on labelled rows; null when there are none. */
 export function assessPerformance(
   labelled: LiveWindow['labelled'],
   training: ModelBaseline['performance'],
   config: DriftConfig['performance'],
+  spans: FeedbackSpans,
 ): PerformanceResult | null {
   const valid = labelled.filter((r) => (r.label === 0 || r.label === 1) && r.probability >= 0 && r.probability <= 1);
   const ignored = labelled.length - valid.length;
@@ -21,6 +27,7 @@ export function assessPerformance(
   const { calibration, calibrationError } = calibrate(y, p);
   const result = {
     labelled: valid.length,
+    ...spans,
     rocAuc: Number.isNaN(auc) ? null : auc,
     logLoss: logLoss(y, p),
     brier: brier(y, p),
@@ -29,8 +36,12 @@ export function assessPerformance(
     trainingRocAuc: training.rocAuc,
   };
   const { drifted, reason } = judge(result.rocAuc, valid.length, training.rocAuc, config);
+  const late =
+    spans.late > 0
+      ? ` ${spans.late.toLocaleString('en-US')} of the labels are for predictions made before this window, labelled since ${spans.labelSpan.from}.`
+      : '';
   const note = ignored > 0 ? ` ${ignored} feedback records with an invalid probability or label were left out.` : '';
-  return { ...result, drifted, reason: reason + note };
+  return { ...result, drifted, reason: reason + late + note };
 }
 
 function judge(

@@ -12,6 +12,7 @@ import type { PruneCounts } from './prediction-log-retention';
 import { PREDICTION_LOG_SCHEMA } from './prediction-log-schema';
 import { buildWindow, toEpochMs } from './prediction-log-window';
 import type { LoggedWindow, WindowRow } from './prediction-log-window';
+import type { LabelledPrediction } from './types';
 
 export type { FeedbackLabel, FeedbackResult } from './prediction-log-feedback';
 export type { PredictionLogEntry, PredictionLogOptions } from './prediction-log-options';
@@ -39,6 +40,25 @@ export interface ReadWindowOptions {
   version?: number;
   /** Newest rows kept when the window holds more. */
   limit?: number;
+  /** Labels that arrived after this (ISO or epoch ms) are left out of `labelled`: a later run counts them. */
+  labelsBy?: string | number;
+}
+
+export interface ReadLateLabelsOptions {
+  version: number;
+  /** The label-arrival span: exclusive lower bound (absent: from the beginning) and inclusive upper bound. */
+  labelledFrom?: string | number;
+  labelledTo: string | number;
+  /** The checked window's prediction times, (from, to]: its own labelled rows are read with it, not here. */
+  windowFrom?: string | number;
+  windowTo: string | number;
+}
+
+/** Predictions made outside a window whose labels arrived in a span: delayed feedback. */
+export interface LateLabels {
+  labelled: LabelledPrediction[];
+  /** Prediction times (epoch ms) of the first and last of them; null with none. */
+  times: [first: number, last: number] | null;
 }
 
 /** Logged predictions that got feedback, oldest first: what a retrain adds to its training data. */
@@ -73,6 +93,7 @@ export class PredictionLog {
   private readonly windowRows: Database.Statement<[string, number, number, number]>;
   private readonly windowRowsOfVersion: Database.Statement<[string, number, number, number, number]>;
   private readonly labelledRows: Database.Statement<[string, number, number, number]>;
+  private readonly lateLabelRows: Database.Statement<[string, number, number, number, number, number]>;
   /** Positive labels already stored per `name@version`, so each batch does not rewrite them. */
   private readonly knownLabels = new Map<string, string>();
   private readonly timer: NodeJS.Timeout;
@@ -114,7 +135,8 @@ export class PredictionLog {
        LEFT JOIN prediction_versions v ON v.model_name = p.model_name AND v.version = p.version WHERE p.id = ?`,
     );
     this.setLabel = db.prepare('UPDATE predictions SET label = ?, labelled_at = ? WHERE seq = ?');
-    const window = 'SELECT time, version, probability, label, features FROM predictions WHERE model_name = ?';
+    const window =
+      'SELECT time, version, probability, label, features, labelled_at FROM predictions WHERE model_name = ?';
     const newest = 'ORDER BY time DESC, seq DESC LIMIT ?';
     this.windowRows = db.prepare(`${window} AND time > ? AND time <= ? ${newest}`).raw(true);
     this.windowRowsOfVersion = db.prepare(`${window} AND time > ? AND time <= ? AND version = ? ${newest}`).raw(true);
@@ -122,6 +144,13 @@ export class PredictionLog {
       .prepare(
         `SELECT id, label, features FROM predictions WHERE model_name = ? AND time > ? AND time <= ?
          AND label IS NOT NULL ${newest}`,
+      )
+      .raw(true);
+    // Through the partial labelled_at index: only rows whose label arrived in the span are visited.
+    this.lateLabelRows = db
+      .prepare(
+        `SELECT time, probability, label FROM predictions WHERE model_name = ? AND labelled_at > ? AND labelled_at <= ?
+         AND version = ? AND NOT (time > ? AND time <= ?) ORDER BY time, seq`,
       )
       .raw(true);
     this.timer = setInterval(() => this.tick(), this.settings.flushIntervalMs);
@@ -228,13 +257,39 @@ export class PredictionLog {
    */
   readWindow(modelName: string, options: ReadWindowOptions): LoggedWindow {
     const { from, to, limit } = windowBounds(options);
+    const labelsBy = options.labelsBy === undefined ? Infinity : toEpochMs(options.labelsBy, 'labelsBy');
     this.flush();
     const rows = (
       options.version === undefined
         ? this.windowRows.all(modelName, from, to, limit)
         : this.windowRowsOfVersion.all(modelName, from, to, options.version, limit)
     ) as WindowRow[];
-    return buildWindow(rows, from, to);
+    return buildWindow(rows, from, to, labelsBy);
+  }
+
+  /**
+   * Predictions of one model version made outside the window `(windowFrom, windowTo]` whose label
+   * arrived in `(labelledFrom, labelledTo]`, oldest first. With the window's own labelled rows (read
+   * with `labelsBy: labelledTo`) these are every label that arrived in the span, each counted once.
+   */
+  readLateLabels(modelName: string, options: ReadLateLabelsOptions): LateLabels {
+    const epoch = (value: string | number | undefined, name: string) =>
+      value === undefined ? 0 : toEpochMs(value, name);
+    this.flush();
+    const rows = this.lateLabelRows.all(
+      modelName,
+      epoch(options.labelledFrom, 'labelledFrom'),
+      toEpochMs(options.labelledTo, 'labelledTo'),
+      options.version,
+      epoch(options.windowFrom, 'windowFrom'),
+      toEpochMs(options.windowTo, 'windowTo'),
+    ) as [number, number, 0 | 1][];
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    return {
+      labelled: rows.map(([, probability, label]) => ({ probability, label })),
+      times: first && last ? [first[0], last[0]] : null,
+    };
   }
 
   /** The predictions of a model with feedback, `from < time <= to`, the newest `limit` of them, oldest first. */

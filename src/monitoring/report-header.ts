@@ -1,44 +1,55 @@
 import { escapeHtml } from './report-escape';
 import { formatCount, formatPercent } from './report-format';
-import type { DriftReport } from './types';
+import type { DriftReport, PredictionDriftMode } from './types';
 
-export interface Verdict {
-  label: string;
-  alert: boolean;
-}
+const PREDICTION_MODES: Record<PredictionDriftMode, string> = {
+  feature: 'count as a feature',
+  trigger: 'trigger on their own',
+  report: 'reported only',
+};
 
-/** Data drift comes from the feature tests, concept drift from realised performance; both can hold. */
-export function verdictOf(report: DriftReport): Verdict {
-  const concept = report.performance?.drifted === true;
-  if (report.datasetDrift && concept) return { label: 'Data drift and concept drift', alert: true };
-  if (report.datasetDrift) return { label: 'Data drift', alert: true };
-  if (concept) return { label: 'Concept drift', alert: true };
-  if (report.drifted) return { label: 'Drift', alert: true };
-  return { label: 'No drift', alert: false };
-}
-
+/**
+ * Dataset drift yes/no by the rule, and beside it what was seen, so 3 drifted features under the rule
+ * read amber rather than a green "No drift"; concept drift gets its own badge.
+ */
 export function renderHeader(report: DriftReport, generatedAt: string): string {
-  const verdict = verdictOf(report);
-  const { window, config } = report;
+  const { window, config, headline } = report;
+  const seenClass = headline.state === 'ok' ? 'neutral' : headline.state === 'warn' ? 'warn' : 'alert';
+  const badges = [
+    `<span class="badge ${headline.datasetDrift ? 'alert' : 'ok'}">Dataset drift: ${headline.datasetDrift ? 'yes' : 'no'}</span>`,
+    `<span class="badge ${seenClass} seen">${escapeHtml(headline.seen)}</span>`,
+    ...(report.performance?.drifted ? ['<span class="badge alert">Concept drift</span>'] : []),
+  ];
   const facts: [string, string][] = [
     ['Window rows', formatCount(window.rows)],
     // A first monitor run reads the log from its beginning, which the log reports as the epoch.
     ['From', Date.parse(window.from) === 0 ? 'start of the log' : escapeHtml(window.from)],
     ['To', escapeHtml(window.to)],
+    ['Drifted features', driftedFeatures(report)],
     [
-      'Drifted features',
-      `${formatCount(report.driftedFeatures.length)} of ${formatCount(report.features.length)} ` +
-        `(${formatPercent(report.driftShare, 0)}; data drift from ${formatPercent(config.driftShare, 0)})`,
+      'Predictions',
+      `${report.prediction ? (report.prediction.drifted ? 'drifted' : 'steady') : 'not compared'} ` +
+        `(${PREDICTION_MODES[config.predictionDrift]})`,
     ],
     ['Significance', `α ${config.alpha}, ${config.correction === 'bh' ? 'Benjamini–Hochberg' : 'Bonferroni'}`],
     ['Generated', escapeHtml(generatedAt)],
   ];
   return (
-    `<header class="report-header${verdict.alert ? ' alert' : ''}">` +
+    `<header class="report-header ${headline.state}">` +
     `<h1>Drift report: ${escapeHtml(report.modelName)} <span class="version">v${escapeHtml(String(report.version))}</span></h1>` +
-    `<p class="verdict"><span class="badge ${verdict.alert ? 'alert' : 'ok'}">${verdict.label}</span></p>` +
+    `<p class="verdict">${badges.join(' ')}</p>` +
     `<p class="summary">${escapeHtml(report.summary)}</p>` +
     `<dl class="facts">${facts.map(([term, value]) => `<div><dt>${term}</dt><dd>${value}</dd></div>`).join('')}</dl>` +
     '</header>'
   );
+}
+
+function driftedFeatures(report: DriftReport): string {
+  const { config, counted } = report;
+  const features = `${formatCount(report.driftedFeatures.length)} of ${formatCount(report.features.length)}`;
+  const withPredictions =
+    counted?.predictions === true
+      ? `; with the predictions ${formatCount(counted.drifted)} of ${formatCount(counted.of)}`
+      : '';
+  return `${features}${withPredictions} (${formatPercent(report.driftShare, 0)}; dataset drift from ${formatPercent(config.driftShare, 0)})`;
 }

@@ -1,3 +1,4 @@
+import { renderDataQuality } from './report-data-quality';
 import { escapeHtml } from './report-escape';
 import { renderFeatureCard } from './report-feature-card';
 import { renderFeatureTable } from './report-feature-table';
@@ -34,6 +35,7 @@ export function renderDriftReportHtml(report: DriftReport, options: RenderOption
     renderHeader(report, generatedAt),
     '<main>',
     `<section id="features"><h2>Features</h2>${renderFeatureTable(features, anchor)}</section>`,
+    renderDataQuality(report.dataQuality),
     '<section id="model-output"><h2>Model output</h2>',
     renderPerformancePanel(report.performance),
     report.prediction

@@ -8,7 +8,7 @@ export function renderPerformancePanel(performance: PerformanceResult | null): s
   if (!performance) {
     return (
       '<section id="performance" class="panel"><h2>Model performance</h2>' +
-      '<p class="note">No labelled feedback in this window, so realised performance was not measured.</p></section>'
+      '<p class="note">No labels arrived since the previous run, so realised performance was not measured.</p></section>'
     );
   }
   const verdict = performance.drifted
@@ -16,7 +16,11 @@ export function renderPerformancePanel(performance: PerformanceResult | null): s
     : '<span class="badge neutral">no concept drift</span>';
   const delta = performance.rocAuc === null ? '' : ` (${signed(performance.rocAuc - performance.trainingRocAuc)})`;
   const metrics = [
-    metric('Labelled rows', formatCount(performance.labelled), 'rows with feedback in the window'),
+    metric(
+      'Labelled rows',
+      formatCount(performance.labelled),
+      `${formatCount(performance.late)} predicted before this window`,
+    ),
     metric('ROC AUC', formatNumber(performance.rocAuc), `training ${formatNumber(performance.trainingRocAuc)}${delta}`),
     metric('Log loss', formatNumber(performance.logLoss), 'lower is better'),
     metric('Brier score', formatNumber(performance.brier), 'lower is better'),
@@ -26,11 +30,17 @@ export function renderPerformancePanel(performance: PerformanceResult | null): s
     `<section id="performance" class="panel${performance.drifted ? ' drifted' : ''}">` +
     `<h2>Model performance on labelled feedback ${verdict}</h2>` +
     `<p class="reason">${escapeHtml(performance.reason)}</p>` +
+    `<p class="note spans">Predictions made ${span(performance.predictionSpan)}; labels arrived ${span(performance.labelSpan)}.</p>` +
     `<div class="panel-body"><div class="metrics">${metrics.join('')}</div>` +
     `<figure>${renderReliabilitySvg(performance.calibration)}` +
     '<figcaption>Points on the dashed diagonal are calibrated; marker size follows the rows in the bin.</figcaption></figure>' +
     `${calibrationTable(performance.calibration)}</div></section>`
   );
+}
+
+function span({ from, to }: PerformanceResult['labelSpan']): string {
+  const start = Date.parse(from) === 0 ? 'since the start of the log' : `after ${escapeHtml(from)}`;
+  return `${start} until ${escapeHtml(to)}`;
 }
 
 function metric(label: string, value: string, sub: string): string {

@@ -1,11 +1,12 @@
 // The report's only stylesheet, inlined so the file opens anywhere (a mail attachment, an artifact
 // viewer, file://) with no network. System fonts only; colours picked to stay apart for colour-blind readers.
 export const REPORT_CSS = `
-:root{--ref:#4c78a8;--live:#f58518;--bad:#c0392b;--ok:#2e7d32;--muted:#5f6b7a;--line:#d8dee6;--ink:#1d2733}
+:root{--ref:#4c78a8;--live:#f58518;--bad:#c0392b;--warn:#a35c00;--ok:#2e7d32;--muted:#5f6b7a;--line:#d8dee6;--ink:#1d2733}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:#f5f7fa}
 .report-header{padding:22px 32px;background:#fff;border-bottom:4px solid var(--ok)}
 .report-header.alert{border-bottom-color:var(--bad)}
+.report-header.warn{border-bottom-color:var(--warn)}
 h1{margin:0 0 6px;font-size:22px;overflow-wrap:anywhere}
 h1 .version{color:var(--muted);font-weight:500}
 h2{font-size:17px;margin:0 0 10px}
@@ -14,6 +15,7 @@ h2{font-size:17px;margin:0 0 10px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.alert{background:#fdecea;color:var(--bad)}
 .badge.ok{background:#e8f5e9;color:var(--ok)}
+.badge.warn{background:#fff3e0;color:var(--warn)}
 .badge.neutral{background:#eef1f5;color:var(--muted)}
 .badge.critical{background:#fff;border:1px solid var(--bad);color:var(--bad)}
 .verdict .badge{font-size:15px;padding:3px 12px}

@@ -12,6 +12,9 @@ export interface NumericBaseline {
   missingShare: number;
   mean: number;
   std: number;
+  /** Smallest and largest training value: live values outside them are reported as out of range. Absent in baselines made before they were stored (binEdges holds them too). */
+  min?: number;
+  max?: number;
   /** Quantile bin edges over non-missing values, ascending, first = min, last = max (length bins + 1). */
   binEdges: number[];
   /** Share of non-missing training values in each bin (sums to 1); values below/above the ends count in the end bins. */
@@ -54,10 +57,40 @@ export interface LiveWindow {
   columns: Record<string, unknown[]>;
   probabilities: number[];
   /** Rows for which feedback gave the true outcome. */
-  labelled: { probability: number; label: 0 | 1 }[];
+  labelled: LabelledPrediction[];
+  /**
+   * Feedback judged by when the label arrived rather than when the prediction was made; when absent,
+   * performance is measured on `labelled` alone.
+   */
+  feedback?: LabelledFeedback;
+}
+
+export interface LabelledPrediction {
+  probability: number;
+  label: 0 | 1;
+}
+
+/** A time span (from, to], ISO times. */
+export interface Span {
+  from: string;
+  to: string;
+}
+
+/** The labelled predictions a monitor run evaluates: every label that arrived in its label span. */
+export interface LabelledFeedback {
+  /** Labelled predictions of the window plus those made earlier whose label arrived in `labelSpan`. */
+  labelled: LabelledPrediction[];
+  /** How many of `labelled` were predicted before the window: labels that came after their window closed. */
+  late: number;
+  /** When those labels arrived. */
+  labelSpan: Span;
+  /** When the labelled predictions were made (first to last); null with no labels. */
+  predictionSpan: Span | null;
 }
 
 export type DriftTest = 'ks' | 'chi2' | 'wasserstein' | 'jensenshannon';
+
+export type PredictionDriftMode = 'feature' | 'trigger' | 'report';
 
 export interface FeatureDriftConfig {
   /** Force a test; by default KS / chi-square below `largeWindow` rows, Wasserstein / Jensen–Shannon from it. */
@@ -86,6 +119,11 @@ export interface DriftConfig {
   minEffectCategorical: number;
   /** Dataset drift when at least this share of features drifted. */
   driftShare: number;
+  /**
+   * What drift of the predicted probabilities does: 'feature' counts it in the dataset rule as one more
+   * feature (the default), 'trigger' makes it drift on its own, 'report' only shows it.
+   */
+  predictionDrift: PredictionDriftMode;
   features: Record<string, FeatureDriftConfig>;
   performance: {
     /** Fewer labelled rows than this: performance is reported but never flags concept drift. */
@@ -127,6 +165,12 @@ export interface FeatureDriftResult {
 
 export interface PerformanceResult {
   labelled: number;
+  /** Of `labelled`, predictions made before the window whose label arrived in `labelSpan`. */
+  late: number;
+  /** When the labelled predictions were made, first to last. */
+  predictionSpan: Span;
+  /** When their labels arrived: since the previous run (or the window's start) until this run's end. */
+  labelSpan: Span;
   rocAuc: number | null;
   logLoss: number | null;
   brier: number | null;
@@ -136,6 +180,39 @@ export interface PerformanceResult {
   trainingRocAuc: number;
   drifted: boolean;
   reason: string;
+}
+
+/** Blank and out-of-range input values of one feature in the window. */
+export interface FeatureQuality {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** Values that are null, empty, or a missing spelling ('NaN', 'NA', 'N/A', 'null'); numerics: also anything not a number. */
+  blanks: number;
+  blankShare: number;
+  trainingBlankShare: number;
+  /** Numerics: the training range [min, max], or null when the baseline has no values. */
+  range?: [number, number] | null;
+  /** Numerics: values below the training minimum and above the training maximum by more than a tenth of the range. */
+  belowRange?: number;
+  aboveRange?: number;
+  /** Numerics: the smallest and largest live value, null when all were blank. */
+  liveRange?: [number, number] | null;
+}
+
+export interface DataQualityResult {
+  rows: number;
+  blanks: number;
+  outOfRange: number;
+  features: FeatureQuality[];
+}
+
+/** What the report leads with: dataset drift by the rule, and beside it what was seen. */
+export interface DriftHeadline {
+  /** 'alert': drift that acts (dataset rule, concept drift, or predictions as a trigger); 'warn': features or predictions drifted but nothing acts; 'ok': nothing drifted. */
+  state: 'ok' | 'warn' | 'alert';
+  datasetDrift: boolean;
+  /** E.g. "3 of 19 features drifted, predictions drifted". */
+  seen: string;
 }
 
 export interface DriftReport {
@@ -148,8 +225,12 @@ export interface DriftReport {
   datasetDrift: boolean;
   prediction: FeatureDriftResult | null;
   performance: PerformanceResult | null;
-  /** Data drift or concept drift. */
+  /** What the dataset rule counted: `predictions` when the prediction drift counts as a feature. Absent in older reports. */
+  counted?: { drifted: number; of: number; predictions: boolean };
+  /** Data drift, concept drift, or prediction drift with `predictionDrift: 'trigger'`. */
   drifted: boolean;
+  headline: DriftHeadline;
+  dataQuality: DataQualityResult;
   summary: string;
   config: DriftConfig;
 }

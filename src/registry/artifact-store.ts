@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { safeFileName } from '../shared/file-names';
 
 /**
  * Content-addressed files under the registry: a file's name is its sha256, written to a temporary
@@ -12,7 +13,7 @@ export class ArtifactStore {
 
   async put(modelName: string, bytes: Uint8Array, extension: string): Promise<{ path: string; sha256: string }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const dir = join(this.root, encodeURIComponent(modelName));
+    const dir = join(this.root, safeFileName(modelName));
     const path = join(dir, `${sha256}${extension}`);
     if (await exists(path)) return { path, sha256 };
     await mkdir(dir, { recursive: true });

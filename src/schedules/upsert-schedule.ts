@@ -66,8 +66,9 @@ export async function operateSchedule(client: Client, scheduleId: string, operat
     case 'resume':
       return handle.unpause('resumed from the mlcycle CLI');
     case 'trigger':
-      // The schedule's own overlap policy (SKIP) applies: two monitors at once could both decide to retrain.
-      return handle.trigger();
+      // Without a policy the SDK triggers with ALLOW_ALL, not the schedule's SKIP, and two monitors at
+      // once could both decide to retrain; BUFFER_ONE runs the triggered one after any run in flight.
+      return handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
     case 'delete':
       return handle.delete();
   }

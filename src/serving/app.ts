@@ -2,10 +2,12 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
-import { installErrorHandling } from './error-handling';
+import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
 import { healthRoutes } from './health-routes';
+import { installJsonBodyParser } from './json-body';
 import type { ModelPool } from './model-pool';
+import { modelRoutes } from './model-routes';
 import { predictRoutes } from './predict-routes';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -19,7 +21,7 @@ export interface ScoringAppOptions {
   maxRecords?: number;
   /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
   predictionLog?: PredictionLog;
-  /** Guards the admin routes the deploy step calls (MLCYCLE_ADMIN_TOKEN). */
+  /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
   adminToken?: string;
   logger?: FastifyServerOptions['logger'];
 }
@@ -29,16 +31,18 @@ export interface ScoringAppOptions {
  * It borrows the pool and the prediction log; whoever created them closes them.
  */
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
-  const { pool, defaultModel, maxRecords, predictionLog } = options;
+  const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit, frameworkErrors: answerFrameworkError });
   // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   installErrorHandling(app, { bodyLimit });
   void app.register(healthRoutes, { pool });
-  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog });
+  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
   void app.register(feedbackRoutes, { predictionLog });
-  void app.register(adminRoutes, { pool, adminToken: options.adminToken });
+  void app.register(modelRoutes, { pool });
+  void app.register(adminRoutes, { pool, adminToken });
   // Whatever the last requests logged is written when the app stops, before its owner closes the log.
   if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
   return app;

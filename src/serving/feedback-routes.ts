@@ -1,10 +1,13 @@
 import type { FastifyPluginCallback } from 'fastify';
 import type { FeedbackResult, PredictionLog } from '../monitoring/prediction-log';
+import { describeValue, quoted } from './echo';
 import type { ProblemDetail } from './problems';
 import { badRequest, ServingError } from './problems';
 import { MAX_DETAILS } from './request-validation';
 
 export const MAX_FEEDBACK_LABELS = 10_000;
+/** Prediction ids are UUIDs (36 characters); a longer "id" is no id of ours, and is not echoed back. */
+export const MAX_ID_CHARS = 64;
 
 export interface FeedbackRoutesOptions {
   /** Without one the route answers 503: this server keeps no predictions to attach outcomes to. */
@@ -32,6 +35,8 @@ export const feedbackRoutes: FastifyPluginCallback<FeedbackRoutesOptions> = (app
   app.post('/feedback', { schema: { response: responseSchema } }, (request): FeedbackResponse => {
     if (!predictionLog) throw new ServingError(503, 'This server keeps no prediction log, so it takes no feedback');
     const labels = checkFeedbackBody(request.body, maxLabels);
+    const malformed = malformedEntries(labels);
+    if (malformed.length > 0) throw invalidLabels(malformed);
     const result = record(predictionLog, labels);
     if (result.invalid.length > 0) throw invalidLabels(result.invalid);
     return { accepted: result.accepted, unknown: result.unknown };
@@ -52,6 +57,31 @@ function checkFeedbackBody(body: unknown, maxLabels: number): unknown[] {
     throw problem(`"labels" holds ${labels.length} labels; at most ${maxLabels} per request`);
   }
   return labels;
+}
+
+/**
+ * Entries refused before the log sees them: ids too long to be ours (the answer lists unknown ids,
+ * so a long one would come back whole) and labels that are objects or arrays (never a label, and
+ * possibly nested deeper than a message can describe).
+ */
+function malformedEntries(labels: unknown[]): FeedbackResult['invalid'] {
+  const invalid: FeedbackResult['invalid'] = [];
+  labels.forEach((entry, index) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return;
+    const { id, label } = entry as Record<string, unknown>;
+    if (typeof id === 'string' && id.length > MAX_ID_CHARS) {
+      const message = `"id" ${quoted(id)} is longer than a prediction id (at most ${MAX_ID_CHARS} characters)`;
+      invalid.push({ index, field: 'id', message });
+    }
+    if (typeof label === 'object' && label !== null) {
+      invalid.push({
+        index,
+        field: 'label',
+        message: `label must be 0, 1, true, false or a class name, got ${describeValue(label)}`,
+      });
+    }
+  });
+  return invalid;
 }
 
 function record(log: PredictionLog, labels: unknown[]): FeedbackResult {

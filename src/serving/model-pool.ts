@@ -1,5 +1,6 @@
 import { OnnxScorer } from '../models/onnx-scorer';
 import type { ModelVersionRecord } from '../registry/types';
+import { quoted } from './echo';
 import type { ModelSource } from './model-source';
 import { notFound } from './problems';
 
@@ -183,7 +184,7 @@ export class ModelPool {
     if (version === undefined) {
       const serving = this.serving.get(name);
       const found = serving === undefined ? undefined : this.entries.get(key(name, serving));
-      if (!found) throw notFound(`Model "${name}" is not served; served: ${quoteList(this.servedNames())}`);
+      if (!found) throw notFound(`Model ${quoted(name)} is not served; served: ${quoteList(this.servedNames())}`);
       entry = found;
     } else {
       entry = this.entryFor(name, version);
@@ -197,6 +198,16 @@ export class ModelPool {
       entry.holds--;
       this.releaseIfUnused(entry);
     }
+  }
+
+  /** A version's registry record: the loaded one when it is in memory, else the source's. */
+  findRecord(name: string, version: number): ModelVersionRecord | undefined {
+    return this.entries.get(key(name, version))?.loaded?.record ?? this.options.source.getVersion(name, version);
+  }
+
+  /** Where the source keeps a version's drift baseline, when it keeps baselines. */
+  baselineFile(name: string, version: number): { path: string; sha256: string } | undefined {
+    return this.options.source.getBaseline?.(name, version);
   }
 
   servingVersion(name: string): number | undefined {
@@ -250,7 +261,7 @@ export class ModelPool {
     const existing = this.entries.get(key(name, version));
     if (existing) return existing;
     const record = this.options.source.getVersion(name, version);
-    if (!record) throw notFound(`Model "${name}" has no version ${version}`);
+    if (!record) throw notFound(`Model ${quoted(name)} has no version ${version}`);
     const ready = this.load(record).then((scorer): LoadedModel => ({ record, scorer }));
     const entry: Entry = { name, version, ready, staged: false, holds: 0 };
     // Registered before any caller awaits `ready`, so `loaded` is set by the time they resume.

@@ -7,4 +7,6 @@ import type { ModelVersionRecord } from '../registry/types';
 export interface ModelSource {
   getVersion(name: string, version: number): ModelVersionRecord | undefined;
   listServing(): ModelVersionRecord[];
+  /** The version's drift baseline file (training ranges for GET /models/{name}); optional for sources without. */
+  getBaseline?(name: string, version: number): { path: string; sha256: string } | undefined;
 }

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import type { RawRecord } from '../models/types';
 import type { ModelVersionRecord } from '../registry/types';
+import { NO_LOG_HEADER, noLogRefusal } from './admin-auth';
 import type { ModelPool } from './model-pool';
-import { badRequest, noModelLoaded } from './problems';
+import { badRequest, noModelLoaded, ServingError } from './problems';
 import type { Findings } from './request-validation';
 import { checkPredictBody, checkRecords, DEFAULT_MAX_RECORDS } from './request-validation';
 
@@ -15,6 +16,8 @@ export interface PredictRoutesOptions {
   maxRecords?: number;
   /** Gets one entry per answered record; appending only queues, so it adds no I/O to the request. */
   predictionLog?: PredictionLog;
+  /** Who may skip the log with the no-log header (MLCYCLE_ADMIN_TOKEN); without it, loopback clients only. */
+  adminToken?: string;
 }
 
 export interface Prediction {
@@ -45,13 +48,16 @@ const responseSchema = {
   },
 } as const;
 
-/** Requests with this header set to "1" are answered but not logged for monitoring. */
-export const NO_LOG_HEADER = 'x-mlcycle-no-log';
-
 export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, options, done) => {
-  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog } = options;
+  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
 
   app.post('/predict', { schema: { response: responseSchema } }, async (request): Promise<PredictResponse> => {
+    // Deploy smoke tests replay held-back training rows: they are not live traffic and must not reach
+    // the monitor. Anyone else asking to skip the log is refused rather than silently logged, so a
+    // smoke test with a wrong token fails loudly instead of feeding training rows to the monitor.
+    const skipLog = request.headers[NO_LOG_HEADER] === '1';
+    const refusal = skipLog ? noLogRefusal(request, adminToken) : undefined;
+    if (refusal) throw new ServingError(403, refusal, [{ row: null, field: NO_LOG_HEADER, message: refusal }]);
     const checked = checkPredictBody(request.body, maxRecords);
     if (checked.findings) throw invalid(checked.findings);
     const { records, version } = checked.request;
@@ -67,9 +73,7 @@ export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, 
         probability,
         label: probability >= record.threshold ? 1 : 0,
       }));
-      // Deploy smoke tests replay held-back training rows: they are not live traffic and must not reach the monitor.
-      const isSmokeTest = request.headers[NO_LOG_HEADER] === '1';
-      if (predictionLog && !isSmokeTest) logPredictions(predictionLog, record, records, predictions);
+      if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
       return { model: { name, version: record.version }, predictions };
     });
   });
@@ -91,8 +95,9 @@ function logPredictions(
   log.append(
     predictions.map((prediction, i) => {
       const raw = records[i] as RawRecord;
-      const features: Record<string, unknown> = {};
-      for (const name of names) features[name] = raw[name];
+      // No prototype, so a column named like an Object.prototype member is stored as plain data.
+      const features = Object.create(null) as Record<string, unknown>;
+      for (const name of names) features[name] = Object.hasOwn(raw, name) ? raw[name] : undefined;
       return {
         id: prediction.id,
         modelName: record.modelName,

@@ -1,6 +1,8 @@
 import { parseNumeric } from '../models/features';
 import type { FeatureSpec, RawRecord } from '../models/types';
+import { describeValue as describe } from './echo';
 import type { ProblemDetail } from './problems';
+import { bodyVersion } from './versions';
 
 export const DEFAULT_MAX_RECORDS = 10_000;
 /** A body with thousands of bad rows would otherwise answer with a bigger error than the request. */
@@ -36,9 +38,8 @@ export function checkPredictBody(
   if (model !== undefined && (typeof model !== 'string' || model === '')) {
     findings.add(null, 'model', `"model" must be a non-empty string, got ${describe(model)}`);
   }
-  if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
-    findings.add(null, 'version', `"version" must be a positive integer, got ${describe(version)}`);
-  }
+  const checkedVersion = version === undefined ? undefined : bodyVersion(version);
+  if (checkedVersion && 'problem' in checkedVersion) findings.add(null, 'version', checkedVersion.problem);
   if (records === undefined) findings.add(null, 'records', '"records" is required: an array of records');
   else if (!Array.isArray(records))
     findings.add(null, 'records', `"records" must be an array, got ${describe(records)}`);
@@ -68,7 +69,8 @@ export function checkRecords(records: readonly unknown[], spec: FeatureSpec): Fi
       return;
     }
     for (const input of spec.inputs) {
-      const value = record[input.name];
+      // Own keys only: a column named "constructor" or "toString" must not find Object.prototype's.
+      const value = Object.hasOwn(record, input.name) ? record[input.name] : undefined;
       if (value === undefined) {
         findings.add(row, input.name, `missing column "${input.name}"`);
       } else if (input.kind === 'numeric') {
@@ -110,14 +112,6 @@ function collector() {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A short, safe rendering of a client's value for an error message. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  const json = JSON.stringify(value) ?? typeof value;
-  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
 
 function listLevels(levels: readonly string[]): string {

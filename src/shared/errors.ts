@@ -36,6 +36,14 @@ export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
 }
 
+/**
+ * A data file the worker may not or cannot open: outside the data roots (MLCYCLE_DATA_ROOTS), not
+ * found, not a regular file, or unreadable. No retry changes that.
+ */
+export class DataAccessError extends Error {
+  override readonly name = 'DataAccessError';
+}
+
 /** A stored artifact does not match its recorded sha256. */
 export class ArtifactIntegrityError extends Error {
   override readonly name = 'ArtifactIntegrityError';
@@ -45,6 +53,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'InvalidDataError',
   'ModelCheckError',
   'InvalidInputError',
+  'DataAccessError',
   'ArtifactIntegrityError',
   // Training that does not converge will not converge on a retry either (src/models/training.ts).
   'ConvergenceError',

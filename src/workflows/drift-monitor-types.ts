@@ -66,7 +66,16 @@ export interface DriftMonitorResult {
   driftShare: number;
   features: FeatureVerdict[];
   prediction?: FeatureVerdict;
-  performance?: { labelled: number; rocAuc: number | null; drifted: boolean };
+  /** Realised performance on the labels that arrived in `labelSpan`, for predictions made in `predictionSpan`. */
+  performance?: {
+    labelled: number;
+    /** Of `labelled`, predictions from before the window whose label came later. */
+    late?: number;
+    rocAuc: number | null;
+    drifted: boolean;
+    predictionSpan?: { from: string; to: string };
+    labelSpan?: { from: string; to: string };
+  };
   window: { rows: number; from: string | null; to: string };
   decision: MonitorDecision;
   reason: string;

@@ -11,6 +11,7 @@ import type { MonitorActivities } from '../activities/monitor-activities';
 import type { DriftCheckResult } from '../activities/monitor-types';
 import type { MonitorDecision } from '../registry/monitor-runs';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
+import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';
 import { retrainOnDrift } from './drift-monitor-retrain';
 import type { DriftMonitorInput, DriftMonitorResult, DriftRetrainSummary } from './drift-monitor-types';
@@ -37,13 +38,14 @@ const AWAITS_RETRAIN = 'drift-monitor-awaits-retrain';
  * concept drift runs `mlLifecycle` (unless cooling down or short of new labels) and waits for it.
  * Every decision, the retrain's outcome included, is in the result, the registry and the report.
  */
-export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonitorResult> {
+export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMonitorResult> {
+  // Runs started before the input check existed replay without it (their `to` was not normalised).
+  const input = patched('drift-monitor-input-check') ? checkDriftMonitorInput(rawInput, Date.now()) : rawInput;
   if (typeof input?.modelName !== 'string' || input.modelName === '') {
     throw ApplicationFailure.nonRetryable('driftMonitor input needs modelName', 'InvalidInputError');
   }
   const { modelName } = input;
   const cooldownMs = durationMs(input.cooldown ?? DEFAULT_COOLDOWN, 'cooldown');
-  const minNewLabelled = countInput(input.minNewLabelled, DEFAULT_MIN_NEW_LABELLED, 'minNewLabelled');
   const awaitsRetrain = patched(AWAITS_RETRAIN);
   upsertSearchAttributes([
     { key: MODEL_NAME, value: modelName },
@@ -74,7 +76,9 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
     retrain?: DriftRetrainSummary,
   ) => recordAndFinish(modelName, version, check, decision, reason, retrainWorkflowId, retrain);
 
-  if (check.window.rows < (input.minRows ?? DEFAULT_MIN_ROWS)) return record('no-data', check.summary);
+  const tooFewRows = check.window.rows < (input.minRows ?? DEFAULT_MIN_ROWS);
+  // Too few rows to test features, yet late labels can still show concept drift (runs before: never drifted).
+  if (tooFewRows && !check.drifted) return record('no-data', check.summary);
   if (!check.drifted) return record('no-drift', check.summary);
   if (input.retrain === false) return record('drift-retrain-disabled', `${check.summary}; retraining is off`);
 
@@ -93,6 +97,7 @@ export async function driftMonitor(input: DriftMonitorInput): Promise<DriftMonit
     const started = await startRetrainLegacy(modelName, version, to, policy);
     return record('retrain-started', `${check.summary}; ${started.reason}`, started.retrainWorkflowId);
   }
+  const minNewLabelled = input.minNewLabelled ?? DEFAULT_MIN_NEW_LABELLED;
   const outcome = await retrainOnDrift({ modelName, version, to, policy, minNewLabelled });
   return record(outcome.decision, `${check.summary}; ${outcome.reason}`, outcome.retrainWorkflowId, outcome.retrain);
 }
@@ -172,15 +177,4 @@ function durationMs(value: string, name: string): number {
       'InvalidInputError',
     );
   }
-}
-
-function countInput(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw ApplicationFailure.nonRetryable(
-      `${name} must be a whole number of 0 or more, got ${JSON.stringify(value)}`,
-      'InvalidInputError',
-    );
-  }
-  return value;
 }

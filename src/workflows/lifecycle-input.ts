@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { MlLifecycleInput } from './lifecycle-types';
 
-const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Fails fast, before any activity, on input that no retry could fix. */
 export function checkLifecycleInput(input: unknown): MlLifecycleInput {

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import type { DeployOutcome } from '../activities/types';
+import { validationSummary } from './validation-summary';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkLifecycleInput } from './lifecycle-input';
 import { initialProgress, progressMarkdown, updateStep } from './lifecycle-progress';
@@ -66,7 +67,7 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
         idColumn: input.idColumn,
         minRowsPerClass: input.minRowsPerClass ?? DEFAULTS.minRowsPerClass,
       }),
-    (d) => `${d.rows} rows, ${d.inputs.length} features, ${d.missing.reduce((n, m) => n + m.count, 0)} blanks imputed`,
+    validationSummary,
   );
   const trained = await step(
     'train',

@@ -50,7 +50,7 @@ export async function scheduledRetrain(input: ScheduledRetrainInput): Promise<Sc
     const { version, serving, outcome } = change.trained;
     const data = `sha256 ${dataSha256.slice(0, 12)}…`;
     const reason = serving
-      ? `data unchanged (${data} is what v${version}, the serving version, was trained on); skipped`
+      ? `data unchanged (${data} is what the serving version v${version} was trained on); skipped`
       : `this data (${data}) was already trained as v${version}, which does not serve (${outcome ?? 'no deployment recorded'}); skipped`;
     return finish(modelName, { skipped: true, outcome: 'skipped', reason, dataSha256 });
   }

@@ -74,7 +74,7 @@ describe('prepareRetrainData activity', () => {
     options: { modelName?: string; version?: number; minNewLabelled?: number } = {},
   ): Promise<RetrainData> =>
     new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }).run(
-      createPrepareRetrainData({ registry, predictionLog: log, home }),
+      createPrepareRetrainData({ registry, predictionLog: log, home, dataRoots: [home] }),
       { modelName: 'churn', version: 1, policy, windowTo: new Date().toISOString(), ...options },
     );
 
@@ -124,7 +124,9 @@ describe('prepareRetrainData activity', () => {
 
   it('uses the original data alone, or a given URI, when the policy says so', async () => {
     assert.deepEqual(await prepare({ mode: 'original' }), { dataUri: original, rows: 400, liveRows: 0 });
-    assert.equal((await prepare({ mode: 'dataUri', dataUri: '/new/data.csv' })).dataUri, '/new/data.csv');
+    const newData = join(home, 'new-data.csv');
+    writeFileSync(newData, 'a,b\n1,2\n');
+    assert.equal((await prepare({ mode: 'dataUri', dataUri: `file://${newData}` })).dataUri, newData);
   });
 
   it('leaves out labelled records the version was already trained on and counts only the new ones', async () => {

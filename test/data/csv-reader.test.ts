@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readCsvTable } from '../../src/data/csv-reader';
@@ -164,5 +164,83 @@ describe('readCsvTable', () => {
     assert.equal(problems[0]?.row, 5_001);
     // Header, 5,000 rows, one extra line inside row 2,000: the bad row is on line 5,003.
     assert.match(problems[0]?.message ?? '', /CSV line 5003\)/);
+  });
+});
+
+describe('readCsvTable: separators, line ends and files that are not CSV', () => {
+  const telco = readFileSync(TELCO_CSV, 'utf8');
+  // Telco's cells hold no ';', tab or '|', so swapping the separator changes nothing else.
+  const withSeparator = (separator: string): string => telco.replace(/,/g, separator);
+
+  for (const [name, separator] of [
+    ['semicolon', ';'],
+    ['tab', '\t'],
+    ['pipe', '|'],
+  ] as const) {
+    test(`reads a ${name}-separated Telco file exactly as the comma-separated one`, async () => {
+      const expected = await readCsvTable(TELCO_CSV);
+      const { table, problems, delimiter } = await readCsvTable(csvFile(withSeparator(separator)));
+      assert.deepEqual(problems, []);
+      assert.equal(delimiter, separator);
+      assert.deepEqual(table, expected.table);
+    });
+  }
+
+  test('reads a semicolon file with a byte order mark, CRLF line ends and quoted commas and semicolons', async () => {
+    const text = '\ufeffid;note;amount\r\n1;"a, b";3.5\r\n2;"c; d";4\r\n';
+    const { table, problems, delimiter } = await readCsvTable(csvFile(text));
+    assert.deepEqual(problems, []);
+    assert.equal(delimiter, ';');
+    assert.deepEqual(table.columns, { id: ['1', '2'], note: ['a, b', 'c; d'], amount: ['3.5', '4'] });
+  });
+
+  test('keeps reading a comma file whose text cells hold semicolons', async () => {
+    const { table, problems, delimiter } = await readCsvTable(csvFile('a,b\nx;y,1\nz;w,2\n'));
+    assert.deepEqual(problems, []);
+    assert.equal(delimiter, ',');
+    assert.deepEqual(table.columns, { a: ['x;y', 'z;w'], b: ['1', '2'] });
+  });
+
+  test('finds the separator of a header longer than the part of the file it looks at', async () => {
+    const header = Array.from({ length: 8_000 }, (_, i) => `column_${i}`);
+    const { table, problems, delimiter } = await readCsvTable(
+      csvFile(`${header.join(';')}\n${header.map((_, i) => i).join(';')}\n`),
+    );
+    assert.deepEqual(problems, []);
+    assert.equal(delimiter, ';');
+    assert.equal(table.header.length, 8_000);
+    assert.deepEqual(table.columns.column_7999, ['7999']);
+  });
+
+  test('says plainly that a semicolon file writes numbers with decimal commas, naming the column', async () => {
+    const { problems } = await readCsvTable(csvFile('id;charges;plan\n1;29,85;a\n2;56,95;b\n3;42;a\n'));
+    assert.deepEqual(codes(problems), ['decimal-comma']);
+    assert.equal(problems[0]?.column, 'charges');
+    assert.match(problems[0]?.message ?? '', /decimal commas \('29,85'\) in this semicolon-separated file/);
+  });
+
+  test('refuses a binary file and a one-column file without quoting a byte of them', async () => {
+    const secret = 'MLCYCLE_ADMIN_TOKEN=s3cr3t';
+    for (const text of [
+      `PATH=/usr/bin\0${secret}\0HOME=/root\0`,
+      `root:x:0:0:${secret}:/root:/bin/bash\nbin:x:1:1\n`,
+    ]) {
+      const { table, problems } = await readCsvTable(csvFile(text));
+      assert.deepEqual(codes(problems), ['not-csv']);
+      assert.equal(table.header.length, 0);
+      assert.ok(!JSON.stringify(problems).includes('s3cr3t'), JSON.stringify(problems));
+    }
+  });
+
+  test('refuses a file whose first 64 KiB hold no line break and no separator as not CSV', async () => {
+    const { problems } = await readCsvTable(csvFile(`${'y'.repeat(100_000)},a\n1,2\n`));
+    assert.deepEqual(codes(problems), ['not-csv']);
+    assert.match(problems[0]?.message ?? '', /first 64 KiB hold no line break/);
+  });
+
+  test('refuses a directory, a device and a missing file with a DataAccessError before reading', async () => {
+    for (const path of [dir, '/dev/null', '/dev/zero', join(dir, 'missing.csv')]) {
+      await assert.rejects(readCsvTable(path), { name: 'DataAccessError' }, path);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,15 @@ describe('sha256File', () => {
     assert.equal(await sha256File(path), createHash('sha256').update(bytes).digest('hex'));
   });
 
-  test('rejects a missing file', async () => {
-    await assert.rejects(sha256File(join(dir, 'missing.csv')), /ENOENT/);
+  test('rejects a missing file with a DataAccessError', async () => {
+    await assert.rejects(sha256File(join(dir, 'missing.csv')), { name: 'DataAccessError', message: /not found/ });
+  });
+
+  test('refuses a directory, a device and a named pipe before reading a byte', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of [dir, '/dev/zero', fifo]) {
+      await assert.rejects(sha256File(path), { name: 'DataAccessError' }, path);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { readCsvTable } from '../../src/data/csv-reader';
 import { generateTelcoCsv } from '../../src/data/sample-generator';
 import { validateTable } from '../../src/data/validate';
 import type { ValidateOptions, ValidationReport } from '../../src/data/validate';
+import { validationSummary } from '../../src/workflows/validation-summary';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 const dir = tempHome('validate');
@@ -70,11 +71,37 @@ describe('validateTable', () => {
     );
   });
 
-  test('reports a missing target column and lists the columns it found', async () => {
+  test('counts blank category cells apart from the imputed numbers, and says so in the step summary', async () => {
+    const report = await validateEdited((rows) => {
+      (rows[2] as string[])[col('Contract')] = '';
+      (rows[6] as string[])[col('Contract')] = 'NA';
+      (rows[7] as string[])[col('gender')] = '';
+      (rows[8] as string[])[col('tenure')] = '';
+    });
+    assert.equal(report.ok, true, JSON.stringify(report.problems));
+    assert.deepEqual(report.categoryBlanks, [
+      { column: 'gender', count: 1, exampleRow: 8 },
+      { column: 'Contract', count: 2, exampleRow: 3 },
+    ]);
+    assert.equal(
+      validationSummary(report),
+      `200 rows, 19 features, ${report.missing.reduce((n, m) => n + m.count, 0)} blanks imputed, 3 category blanks kept as a level of their own`,
+    );
+    const telco = await validateFile(TELCO_CSV);
+    assert.deepEqual(telco.categoryBlanks, []);
+    assert.equal(
+      validationSummary({ ...telco, categoryBlanks: undefined }),
+      '7043 rows, 19 features, 11 blanks imputed, 0 category blanks kept as a level of their own',
+      'a run recorded before category blanks were counted',
+    );
+  });
+
+  test('reports a missing target column, the column it probably meant and the first columns it found', async () => {
     const report = await validateEdited(() => {}, { target: 'Churned' });
     const problem = only(report, 'missing-target');
     assert.equal(problem.column, 'Churned');
-    assert.match(problem.message, /'customerID', 'gender'.*'Churn'/);
+    assert.match(problem.message, /Did you mean 'Churn'\?/);
+    assert.match(problem.message, /Columns found: 'customerID', 'gender'.* and 8 more\./);
   });
 
   test('reports rows with a blank target', async () => {

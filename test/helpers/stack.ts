@@ -1,11 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
 import { ModelRegistry } from '../../src/registry/model-registry';
 import { startScoringServer } from '../../src/serving/server';
 import { createLifecycleWorker } from '../../src/workers/lifecycle-worker';
 import { startTestTemporal, uniqueTaskQueue } from './temporal';
-import { tempHome } from './paths';
+import { TELCO_CSV, tempHome } from './paths';
 
 export interface TestStack {
   env: TestWorkflowEnvironment;
@@ -17,8 +19,12 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** The real stack, as `mlcycle dev` runs it, on free ports and a temporary data home. */
-export async function startTestStack(): Promise<TestStack> {
+/**
+ * The real stack, as `mlcycle dev` runs it, on free ports and a temporary data home. Its worker reads
+ * data from the data home and `dataRoots`: by default the Telco CSV's folder and the temporary folder
+ * where tests write their files.
+ */
+export async function startTestStack(options: { dataRoots?: string[] } = {}): Promise<TestStack> {
   const env = await startTestTemporal();
   const home = tempHome('stack');
   const registry = ModelRegistry.open(home);
@@ -38,6 +44,7 @@ export async function startTestStack(): Promise<TestStack> {
     registry,
     predictionLog,
     home,
+    dataRoots: [home, ...(options.dataRoots ?? [dirname(TELCO_CSV), tmpdir()])],
     scoringUrl: scoring.url,
     packageVersion: 'test',
     gitCommit: null,

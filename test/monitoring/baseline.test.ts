@@ -55,6 +55,7 @@ describe('buildBaseline', () => {
     assert.deepEqual(amount.binEdges, [1, 3, 5, 6, 8]);
     assert.deepEqual(amount.binShares, [2 / 8, 2 / 8, 1 / 8, 3 / 8]);
     assert.deepEqual(amount.sample, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual([amount.min, amount.max], [1, 8], 'the training range, for out-of-range counts');
   });
 
   test('gives a 0/1 column one bin per value', () => {

@@ -125,11 +125,13 @@ describe('detectDrift on a small window', () => {
     }
     assert.equal(report.modelName, 'churn');
     assert.equal(report.version, 3);
-    assert.match(report.summary, /^Over 2,000 predictions from .*: no feature drifted\.$/);
+    assert.match(report.summary, /^Over 2,000 predictions from .*: no dataset drift: no feature drifted\.$/);
+    assert.deepEqual(report.headline, { state: 'ok', datasetDrift: false, seen: 'no feature drifted' });
+    assert.equal(report.dataQuality.blanks + report.dataQuality.outOfRange, 0, 'training-like values are clean');
   });
 
   test('flags a shifted numeric feature and says how far its mean moved', () => {
-    const report = run(windowOf(2000, 3, { shift: 5 }));
+    const report = run(windowOf(2000, 3, { shift: 5 }), { predictionDrift: 'report' });
     const amount = feature(report, 'amount');
     assert.equal(amount.drifted, true);
     assert.ok(Math.abs(amount.effect.value - 0.5) < 0.1, `effect ${amount.effect.value}`);
@@ -140,7 +142,10 @@ describe('detectDrift on a small window', () => {
     assert.deepEqual(report.driftedFeatures, ['amount']);
     // One of three features is under the default dataset-drift share of one half.
     assert.equal(report.datasetDrift, false);
-    assert.match(report.summary, /1 of 3 features drifted \(amount\), under the 50\.0% that makes dataset drift/);
+    assert.match(
+      report.summary,
+      /no dataset drift, but 1 of 3 features drifted \(amount\), predictions drifted: 1 of 3 is 33\.3%, under the 50\.0% that makes dataset drift/,
+    );
   });
 
   test('flags a category whose share changed and names the level', () => {
@@ -162,16 +167,22 @@ describe('detectDrift on a small window', () => {
   });
 
   test('makes one critical drifted feature dataset drift', () => {
-    const report = run(windowOf(2000, 3, { shift: 5 }), { features: { amount: { critical: true } } });
+    const report = run(windowOf(2000, 3, { shift: 5 }), {
+      predictionDrift: 'report',
+      features: { amount: { critical: true } },
+    });
     assert.equal(report.datasetDrift, true);
     assert.equal(report.drifted, true);
-    assert.match(report.summary, /dataset drift: 1 of 3 features drifted \(amount\), and amount is critical/);
+    assert.match(
+      report.summary,
+      /dataset drift: 1 of 3 features drifted \(amount\), predictions drifted; amount is critical \(1 of 3 is 33\.3%, under/,
+    );
   });
 
   test('makes dataset drift when at least the drift share of features drifted', () => {
     const window = windowOf(2000, 6, { shift: 5, planShares: [0.7, 0.2, 0.1] });
-    assert.equal(run(window).datasetDrift, true);
-    assert.equal(run(window, { driftShare: 0.7 }).datasetDrift, false);
+    assert.equal(run(window, { predictionDrift: 'report' }).datasetDrift, true);
+    assert.equal(run(window, { predictionDrift: 'report', driftShare: 0.7 }).datasetDrift, false);
   });
 
   test('corrects the feature p-values together but not the prediction test', () => {
@@ -226,7 +237,49 @@ describe('detectDrift on a large window', () => {
     assert.equal(report.prediction?.name, 'prediction');
     assert.equal(report.prediction?.test, 'wasserstein');
     assert.equal(report.prediction?.drifted, true);
-    assert.equal(report.driftShare, 1 / 3);
+    assert.equal(run(windowOf(20_000, 9, { shift: 3 }), { predictionDrift: 'report' }).driftShare, 1 / 3);
+  });
+});
+
+describe('detectDrift: prediction drift and the headline', () => {
+  // amount shifts by half an SD and the predictions follow it: 1 of 3 features and the predictions drift.
+  const window = windowOf(2000, 3, { shift: 5 });
+
+  test("counts drifted predictions as one more feature of the dataset rule by default ('feature')", () => {
+    const report = run(window);
+    assert.equal(report.config.predictionDrift, 'feature');
+    assert.deepEqual(report.counted, { drifted: 2, of: 4, predictions: true });
+    assert.equal(report.driftShare, 0.5);
+    assert.equal(report.datasetDrift, true);
+    assert.equal(run(window, { driftShare: 0.6 }).datasetDrift, false);
+  });
+
+  test("makes drifted predictions drift on their own with 'trigger', apart from the dataset rule", () => {
+    const report = run(window, { predictionDrift: 'trigger' });
+    assert.equal(report.datasetDrift, false);
+    assert.equal(report.drifted, true);
+    assert.equal(report.headline.state, 'alert');
+    assert.match(report.summary, /the prediction drift triggers on its own/);
+    assert.equal(run(windowOf(2000, 2), { predictionDrift: 'trigger' }).drifted, false, 'steady predictions do not');
+  });
+
+  test("only shows drifted predictions with 'report', and the headline is amber, not 'no drift'", () => {
+    const report = run(window, { predictionDrift: 'report' });
+    assert.deepEqual(report.counted, { drifted: 1, of: 3, predictions: false });
+    assert.equal(report.drifted, false);
+    assert.deepEqual(report.headline, {
+      state: 'warn',
+      datasetDrift: false,
+      seen: '1 of 3 features drifted, predictions drifted',
+    });
+    assert.match(report.summary, /: no dataset drift, but 1 of 3 features drifted \(amount\), predictions drifted: /);
+  });
+
+  test('rejects an unknown predictionDrift setting', () => {
+    assert.throws(
+      () => resolveDriftConfig({ predictionDrift: 'alarm' } as unknown as DeepPartial<DriftConfig>),
+      /predictionDrift must be one of 'feature', 'trigger', 'report', got "alarm"/,
+    );
   });
 });
 

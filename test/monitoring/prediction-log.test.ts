@@ -384,6 +384,101 @@ describe('PredictionLog', () => {
     });
   });
 
+  describe('late labels', () => {
+    // Two monitor runs: run 1 checks (T0, T0+10 s], run 2 checks (T0+10 s, T0+20 s].
+    const RUN1 = T0 + 10_000;
+    const RUN2 = T0 + 20_000;
+    /** What run `n` evaluates: the window's labels that arrived by its end, plus the late ones. */
+    const evaluated = (log: PredictionLog, from: number, to: number) => {
+      const window = log.readWindow('churn', { from, to, version: 1, labelsBy: to });
+      const late = log.readLateLabels('churn', {
+        version: 1,
+        labelledFrom: from,
+        labelledTo: to,
+        windowFrom: from,
+        windowTo: to,
+      });
+      return { window: window.labelled, late: late.labelled, windowTimes: window.labelledTimes, lateTimes: late.times };
+    };
+
+    it('counts every label once, in the run during which it arrived, whenever its prediction was made', () => {
+      const log = open();
+      log.append([entry(1), entry(2), entry(3), entry(12), entry(13)]); // p-1..3 in run 1's window, p-12..13 in run 2's
+      log.recordFeedback([{ id: 'p-1', label: 1 }], T0 + 5_000); // arrives during run 1's window
+      log.recordFeedback(
+        [
+          { id: 'p-2', label: 0 }, // late: its window closed at RUN1
+          { id: 'p-12', label: 1 },
+        ],
+        T0 + 15_000,
+      );
+      log.recordFeedback([{ id: 'p-3', label: 1 }], T0 + 25_000); // after run 2: the next run's
+
+      const first = evaluated(log, T0, RUN1);
+      assert.deepEqual(first.window, [{ probability: 0.01, label: 1 }]);
+      assert.deepEqual(first.late, []);
+      assert.deepEqual(first.windowTimes, [T0 + 1000, T0 + 1000]);
+
+      const second = evaluated(log, RUN1, RUN2);
+      assert.deepEqual(second.window, [{ probability: 0.12, label: 1 }]);
+      assert.deepEqual(second.late, [{ probability: 0.02, label: 0 }], 'p-2 labelled after its window closed');
+      assert.deepEqual(second.lateTimes, [T0 + 2000, T0 + 2000]);
+
+      const third = evaluated(log, RUN2, T0 + 30_000);
+      assert.deepEqual(third.window, []);
+      assert.deepEqual(third.late, [{ probability: 0.03, label: 1 }]);
+      assert.equal(log.readWindow('churn', { from: T0, to: RUN1 }).labelled.length, 3, 'without labelsBy: all labels');
+    });
+
+    it('reads only the version asked for', () => {
+      const log = open();
+      log.append([entry(1), entry(2, { version: 2 })]);
+      log.recordFeedback(
+        [
+          { id: 'p-1', label: 1 },
+          { id: 'p-2', label: 1 },
+        ],
+        RUN1 + 1,
+      );
+      const late = (version: number) =>
+        log.readLateLabels('churn', {
+          version,
+          labelledFrom: RUN1,
+          labelledTo: RUN2,
+          windowFrom: RUN1,
+          windowTo: RUN2,
+        });
+      assert.deepEqual(late(1).labelled, [{ probability: 0.01, label: 1 }]);
+      assert.deepEqual(late(2).labelled, [{ probability: 0.02, label: 1 }]);
+    });
+
+    it('adds the labelled_at index to a log written before it existed, and finds late labels through it', () => {
+      const dir = join(home, 'monitoring');
+      PredictionLog.open(home).close();
+      const db = new Database(join(dir, 'predictions.sqlite'));
+      db.exec('DROP INDEX predictions_model_labelled');
+      db.close();
+      const log = open();
+      log.append([entry(1)]);
+      log.flush();
+      const reader = new Database(join(dir, 'predictions.sqlite'), { readonly: true });
+      try {
+        const plan = reader
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT time, probability, label FROM predictions WHERE model_name = ? AND labelled_at > ?
+             AND labelled_at <= ? AND version = ? AND NOT (time > ? AND time <= ?) ORDER BY time, seq`,
+          )
+          .all('churn', 0, 1, 1, 0, 1) as { detail: string }[];
+        assert.ok(
+          plan.some((step) => step.detail.includes('predictions_model_labelled')),
+          JSON.stringify(plan),
+        );
+      } finally {
+        reader.close();
+      }
+    });
+  });
+
   describe('parseLabel', () => {
     it('reads the generic words in any case and the positive class name', () => {
       assert.deepEqual(parseLabel('True'), { label: 1 });

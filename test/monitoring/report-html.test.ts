@@ -7,7 +7,13 @@ import { readLatestReport, writeDriftReport } from '../../src/monitoring/report-
 import { limitHistogram } from '../../src/monitoring/report-histogram-limit';
 import { renderDriftReportHtml } from '../../src/monitoring/report-html';
 import { yAxisFor } from '../../src/monitoring/report-svg-axes';
-import type { DriftConfig, DriftReport, FeatureDriftResult, PerformanceResult } from '../../src/monitoring/types';
+import type {
+  DataQualityResult,
+  DriftConfig,
+  DriftReport,
+  FeatureDriftResult,
+  PerformanceResult,
+} from '../../src/monitoring/types';
 import { withChromium } from '../helpers/chromium';
 import { TEST_OUTPUT, tempHome } from '../helpers/paths';
 
@@ -28,6 +34,7 @@ const config: DriftConfig = {
   minEffectNumeric: 0.1,
   minEffectCategorical: 0.05,
   driftShare: 0.3,
+  predictionDrift: 'feature',
   features: { tenure: { critical: true } },
   performance: { minLabelled: 200, rocAucMargin: 0.05 },
 };
@@ -142,6 +149,9 @@ const prediction: FeatureDriftResult = {
 
 const performance: PerformanceResult = {
   labelled: 640,
+  late: 410,
+  predictionSpan: { from: '2025-02-10T08:00:00.000Z', to: '2025-03-01T23:00:00.000Z' },
+  labelSpan: { from: '2025-03-01T00:00:00.000Z', to: '2025-03-02T00:00:00.000Z' },
   rocAuc: 0.762,
   logLoss: 0.512,
   brier: 0.171,
@@ -156,6 +166,37 @@ const performance: PerformanceResult = {
   reason: 'Realised ROC AUC 0.762 on 640 labelled rows is 0.080 below training (0.842), more than the 0.05 margin.',
 };
 
+const dataQuality: DataQualityResult = {
+  rows: 1200,
+  blanks: 30,
+  outOfRange: 4,
+  features: [
+    {
+      name: 'tenure',
+      kind: 'numeric',
+      blanks: 0,
+      blankShare: 0,
+      trainingBlankShare: 0,
+      range: [0, 72],
+      belowRange: 3,
+      aboveRange: 1,
+      liveRange: [-5000, 80],
+    },
+    { name: 'PaymentMethod', kind: 'categorical', blanks: 30, blankShare: 0.025, trainingBlankShare: 0 },
+    {
+      name: 'MonthlyCharges',
+      kind: 'numeric',
+      blanks: 0,
+      blankShare: 0,
+      trainingBlankShare: 0,
+      range: [18, 119],
+      belowRange: 0,
+      aboveRange: 0,
+      liveRange: [19, 110],
+    },
+  ],
+};
+
 function report(overrides: Partial<DriftReport> = {}): DriftReport {
   const features = [paymentMethod, tenure, hostile, monthlyCharges];
   return {
@@ -164,11 +205,14 @@ function report(overrides: Partial<DriftReport> = {}): DriftReport {
     window: { rows: 1200, from: '2025-03-01T00:00:00.000Z', to: '2025-03-02T00:00:00.000Z' },
     features,
     driftedFeatures: features.filter((f) => f.drifted).map((f) => f.name),
-    driftShare: 0.25,
+    driftShare: 0.4,
     datasetDrift: true,
     prediction,
     performance,
+    counted: { drifted: 2, of: 5, predictions: true },
     drifted: true,
+    headline: { state: 'alert', datasetDrift: true, seen: '1 of 4 features drifted, predictions drifted' },
+    dataQuality,
     summary: 'Data drift: critical feature tenure drifted. Concept drift: ROC AUC fell 0.080 below training.',
     config,
     ...overrides,
@@ -195,17 +239,72 @@ describe('renderDriftReportHtml', () => {
     assert.match(html, /<h1>Drift report: telco-churn <span class="version">v3<\/span><\/h1>/);
     assert.match(html, /<dt>Window rows<\/dt><dd>1,200<\/dd>/);
     assert.match(html, /<dt>From<\/dt><dd>2025-03-01T00:00:00.000Z<\/dd>/);
-    assert.match(html, /<span class="badge alert">Data drift and concept drift<\/span>/);
+    assert.match(html, /<span class="badge alert">Dataset drift: yes<\/span>/);
+    assert.match(html, /<span class="badge alert seen">1 of 4 features drifted, predictions drifted<\/span>/);
+    assert.match(html, /<span class="badge alert">Concept drift<\/span>/);
+    assert.match(
+      html,
+      /<dt>Drifted features<\/dt><dd>1 of 4; with the predictions 2 of 5 \(40%; dataset drift from 30%\)/,
+    );
     assert.ok(html.includes('Concept drift: ROC AUC fell 0.080 below training.'));
     assert.ok(html.includes(GENERATED_AT));
   });
 
-  test('names the verdict "No drift" when neither data nor performance drifted', () => {
-    const calm = renderDriftReportHtml(
-      report({ datasetDrift: false, drifted: false, performance: { ...performance, drifted: false } }),
+  test('says "Dataset drift: no" beside the drifted features and predictions in amber when the rule did not fire', () => {
+    const amber = renderDriftReportHtml(
+      report({
+        datasetDrift: false,
+        drifted: false,
+        performance: { ...performance, drifted: false },
+        headline: { state: 'warn', datasetDrift: false, seen: '3 of 19 features drifted, predictions drifted' },
+      }),
     );
-    assert.match(calm, /<span class="badge ok">No drift<\/span>/);
-    assert.doesNotMatch(calm, /class="report-header alert"/);
+    assert.match(amber, /<header class="report-header warn">/);
+    assert.match(amber, /<span class="badge ok">Dataset drift: no<\/span>/);
+    assert.match(amber, /<span class="badge warn seen">3 of 19 features drifted, predictions drifted<\/span>/);
+    assert.doesNotMatch(amber, /No drift|Concept drift<\/span>/);
+  });
+
+  test('is green only when nothing drifted', () => {
+    const calm = renderDriftReportHtml(
+      report({
+        datasetDrift: false,
+        drifted: false,
+        performance: { ...performance, drifted: false },
+        headline: { state: 'ok', datasetDrift: false, seen: 'no feature drifted' },
+      }),
+    );
+    assert.match(calm, /<header class="report-header ok">/);
+    assert.match(
+      calm,
+      /<span class="badge ok">Dataset drift: no<\/span> <span class="badge neutral seen">no feature drifted<\/span>/,
+    );
+  });
+
+  test('lists blanks and values outside the training range in a data-quality section', () => {
+    const section = html.slice(
+      html.indexOf('<section id="data-quality">'),
+      html.indexOf('<section id="model-output">'),
+    );
+    assert.match(section, /30 blank values and 4 numbers outside the training range/);
+    assert.match(
+      section,
+      /<td class="name">tenure<\/td><td class="num">0 \(0.0%\)<\/td><td class="num">0.0%<\/td><td class="num">3<\/td><td class="num">1<\/td><td>0 to 72<\/td><td>-5000 to 80<\/td>/,
+    );
+    assert.match(section, /<td class="name">PaymentMethod<\/td><td class="num">30 \(2.5%\)<\/td>/);
+    assert.doesNotMatch(section, /MonthlyCharges/, 'a feature with nothing to report is left out');
+    const clean = renderDriftReportHtml(
+      report({ dataQuality: { rows: 1200, blanks: 0, outOfRange: 0, features: [] } }),
+    );
+    assert.match(clean, /No blank values and no numbers outside the training range in 1,200 rows/);
+  });
+
+  test('says when the labelled predictions were made and when their labels arrived', () => {
+    assert.match(html, /410 predicted before this window/);
+    assert.match(
+      html,
+      /Predictions made after 2025-02-10T08:00:00.000Z until 2025-03-01T23:00:00.000Z; labels arrived after 2025-03-01T00:00:00.000Z until 2025-03-02T00:00:00.000Z/,
+    );
   });
 
   test('lists drifted features first and keeps the report order within each group', () => {
@@ -256,7 +355,7 @@ describe('renderDriftReportHtml', () => {
 
   test('says performance was not measured when the window has no labelled feedback', () => {
     const unlabelled = renderDriftReportHtml(report({ performance: null, prediction: null }));
-    assert.match(unlabelled, /No labelled feedback in this window/);
+    assert.match(unlabelled, /No labels arrived since the previous run/);
     assert.doesNotMatch(unlabelled, /<svg class="reliability"/);
     assert.doesNotMatch(unlabelled, /id="prediction"/);
   });
@@ -359,7 +458,7 @@ interface ProbeElement {
   textContent: string | null;
   querySelector(selector: string): ProbeElement | null;
   querySelectorAll(selector: string): ArrayLike<ProbeElement> & Iterable<ProbeElement>;
-  getBoundingClientRect(): { left: number; right: number; bottom: number; width: number; height: number };
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number };
   getAttribute(name: string): string | null;
 }
 
@@ -434,6 +533,16 @@ describe('the drift report in headless Chromium', () => {
       assert.equal(panel.points, 11);
       assert.ok(panel.diagonal >= 1);
       assert.equal(await page.locator('#prediction svg.histogram').count(), 1);
+
+      const badges = await page.$$eval('header .verdict .badge', (spans: ProbeElement[]) =>
+        spans.map((span) => ({ text: span.textContent ?? '', top: Math.round(span.getBoundingClientRect().top) })),
+      );
+      assert.deepEqual(
+        badges.map((badge) => badge.text),
+        ['Dataset drift: yes', '1 of 4 features drifted, predictions drifted', 'Concept drift'],
+      );
+      assert.equal(new Set(badges.map((badge) => badge.top)).size, 1, 'the badges stand side by side');
+      assert.equal(await page.locator('#data-quality table.quality tbody tr').count(), 2);
 
       await page.screenshot({ path: join(REPORT_DIR, 'report.png'), fullPage: true });
     });

@@ -96,6 +96,20 @@ describe('admin routes', () => {
     assert.equal(promote.json<ErrorBody>().details[0]?.field, 'version');
   });
 
+  it('takes a version only as a JSON number, as /predict does: "2", 2.5, 0 and -1 are refused with the same rule', async () => {
+    for (const version of ['2', 2.5, 0, -1, null, true]) {
+      const promote = await app.inject({ method: 'PUT', url: '/admin/models/churn/serving', payload: { version } });
+      assert.equal(promote.statusCode, 400, JSON.stringify(version));
+      const predict = await app.inject({ method: 'POST', url: '/predict', payload: { version, records: RECORDS } });
+      assert.equal(predict.statusCode, 400, JSON.stringify(version));
+      const [promoted, predicted] = [promote, predict].map((r) => r.json<ErrorBody>().details[0]);
+      assert.equal(promoted?.field, 'version');
+      assert.equal(promoted?.message, predicted?.message);
+      assert.match(promoted?.message ?? '', /positive integer written as a JSON number/);
+    }
+    assert.equal(pool.servingVersion('churn'), 1);
+  });
+
   it('refuses an artifact that fails its sha256 check and keeps serving the old version', async () => {
     const load = await app.inject({ method: 'POST', url: '/admin/models/churn/versions/3/load' });
     assert.equal(load.statusCode, 409);

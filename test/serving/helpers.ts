@@ -13,10 +13,20 @@ import type { ModelSource } from '../../src/serving/model-source';
 export class InMemorySource implements ModelSource {
   private readonly versions = new Map<string, ModelVersionRecord>();
   private readonly serving = new Map<string, number>();
+  private readonly baselines = new Map<string, { path: string; sha256: string }>();
 
   add(record: ModelVersionRecord): this {
     this.versions.set(`${record.modelName}@${record.version}`, record);
     return this;
+  }
+
+  addBaseline(name: string, version: number, file: { path: string; sha256: string }): this {
+    this.baselines.set(`${name}@${version}`, file);
+    return this;
+  }
+
+  getBaseline(name: string, version: number): { path: string; sha256: string } | undefined {
+    return this.baselines.get(`${name}@${version}`);
   }
 
   setServing(name: string, version: number | undefined): this {

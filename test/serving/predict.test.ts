@@ -139,6 +139,25 @@ describe('POST /predict', () => {
       });
     }
 
+    it('refuses a __proto__ key by name and where it is, but takes keys merely named like Object members', async () => {
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/predict',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"records":[${JSON.stringify(RECORDS[0])},{"__proto__":{"tenure":1}}]}`,
+      });
+      assert.equal(refused.statusCode, 400);
+      const body = refused.json<ErrorBody>();
+      assert.match(body.error, /"__proto__" \(at "records\[1\]\.__proto__"\) is refused/);
+      assert.deepEqual(
+        body.details.map((d) => [d.row, d.field]),
+        [[1, '__proto__']],
+      );
+      const extra = { constructor: 'x', toString: 1, hasOwnProperty: null, prototype: {} };
+      const taken = await predict({ records: [{ ...RECORDS[0], ...extra }] });
+      assert.equal(taken.statusCode, 200, taken.body);
+    });
+
     it('lists the known levels for an unseen category', async () => {
       const response = await predict({ records: [{ ...RECORDS[0], InternetService: 'Satellite' }] });
       assert.match(response.json<ErrorBody>().details[0]?.message ?? '', /"DSL", "Fiber optic", "No"/);

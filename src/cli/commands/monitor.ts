@@ -3,6 +3,7 @@ import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
 import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
+import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface MonitorCommandOptions extends ScheduleFlags {
@@ -19,16 +20,18 @@ export interface MonitorCommandOptions extends ScheduleFlags {
 
 /** `mlcycle monitor`: creates, updates or operates the Temporal Schedule drift-monitor-NAME. */
 export async function runMonitorCommand(options: MonitorCommandOptions): Promise<void> {
-  const scheduleId = monitorScheduleId(options.model);
+  const scheduleId = monitorScheduleId(checkModelName(options.model));
   await runScheduleCommand(scheduleId, options, async (client, config) => {
     const input: DriftMonitorInput = {
       modelName: options.model,
       retrain: options.retrain,
       retrainPolicy: retrainPolicy(options),
-      ...(options.cooldown ? { cooldown: options.cooldown } : {}),
+      ...(options.cooldown ? { cooldown: duration(options.cooldown, '--cooldown') } : {}),
       ...(options.config ? { config: readDriftConfig(options.config) } : {}),
-      ...(options.minRows ? { minRows: Number(options.minRows) } : {}),
-      ...(options.minNewLabelled ? { minNewLabelled: Number(options.minNewLabelled) } : {}),
+      ...(options.minRows ? { minRows: nonNegativeInteger(options.minRows, '--min-rows') } : {}),
+      ...(options.minNewLabelled
+        ? { minNewLabelled: nonNegativeInteger(options.minNewLabelled, '--min-new-labelled') }
+        : {}),
     };
     const outcome = await upsertSchedule(client, {
       scheduleId,
@@ -44,13 +47,18 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
 
 /** Reads a JSON file of drift settings and checks it now, rather than failing every scheduled run later. */
 function readDriftConfig(path: string): DriftConfigOverrides {
-  const overrides = JSON.parse(readFileSync(path, 'utf8')) as DriftConfigOverrides;
-  resolveDriftConfig(overrides);
+  let overrides: DriftConfigOverrides;
+  try {
+    overrides = JSON.parse(readFileSync(path, 'utf8')) as DriftConfigOverrides;
+    resolveDriftConfig(overrides);
+  } catch (err) {
+    throw new Error(`--config ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return overrides;
 }
 
 function retrainPolicy(options: MonitorCommandOptions): RetrainPolicy {
-  if (options.retrainData) return { mode: 'dataUri', dataUri: options.retrainData };
+  if (options.retrainData) return { mode: 'dataUri', dataUri: localDataFile(options.retrainData, '--retrain-data') };
   if (options.retrainPolicy === 'original' || options.retrainPolicy === 'original+labelled') {
     return { mode: options.retrainPolicy };
   }

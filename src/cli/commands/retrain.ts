@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { retrainScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
 import type { RetrainOverrides } from '../../workflows/retrain-input';
 import type { ScheduledRetrainInput } from '../../workflows/scheduled-retrain';
+import { checkModelName, localDataFile } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface RetrainCommandOptions extends ScheduleFlags {
@@ -21,10 +21,10 @@ export interface RetrainCommandOptions extends ScheduleFlags {
 
 /** `mlcycle retrain`: the Schedule retrain-NAME that retrains whenever the data at URI changes. */
 export async function runRetrainCommand(options: RetrainCommandOptions): Promise<void> {
-  const scheduleId = retrainScheduleId(options.model);
+  const scheduleId = retrainScheduleId(checkModelName(options.model));
   await runScheduleCommand(scheduleId, options, async (client, config) => {
     if (!options.data) throw new Error('--data URI is required to create the retrain schedule');
-    const dataUri = options.data.startsWith('file://') ? options.data : resolve(options.data);
+    const dataUri = localDataFile(options.data);
     const input: ScheduledRetrainInput = { modelName: options.model, dataUri, ...retrainOverrides(options) };
     const outcome = await upsertSchedule(client, {
       scheduleId,

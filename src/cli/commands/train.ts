@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import { loadConfig } from '../../shared/config';
 import type { MlLifecycleInput } from '../../workflows/lifecycle-types';
+import { checkModelName, localDataFile } from '../check-input';
 import { followLifecycle } from '../follow-lifecycle';
 import { connectClient } from '../temporal-connection';
-import { uiBaseUrl, workflowRunUrl } from '../ui-links';
+import { workflowRunUrl } from '../ui-links';
 
 export interface TrainCommandOptions {
   data: string;
@@ -13,34 +13,57 @@ export interface TrainCommandOptions {
   idColumn?: string;
   workflowId?: string;
   seed?: string;
+  /** False with --no-deploy: register the version without rolling it out. */
+  deploy: boolean;
+  minRocAuc?: string;
+  algorithm?: string;
 }
 
 /** `mlcycle train`: starts `mlLifecycle` and prints progress until it ends. */
 export async function runTrainCommand(options: TrainCommandOptions): Promise<void> {
   const config = loadConfig();
+  const input = lifecycleInput(options);
   const client = await connectClient(config);
-  const input: MlLifecycleInput = {
-    modelName: options.model,
-    dataUri: resolve(options.data),
-    ...(options.target ? { target: options.target } : {}),
-    ...(options.positiveLabel ? { positiveLabel: options.positiveLabel } : {}),
-    ...(options.idColumn ? { idColumn: options.idColumn } : {}),
-    ...(options.seed ? { seed: Number(options.seed) } : {}),
-  };
   const workflowId = options.workflowId ?? `${options.model}-train-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const handle = await client.workflow.start('mlLifecycle', {
-    taskQueue: config.taskQueue,
-    workflowId,
-    args: [input],
-    staticSummary: `train ${options.model} on ${input.dataUri}`,
-  });
-  console.log(
-    `started mlLifecycle ${workflowId}: ${workflowRunUrl(uiBaseUrl(process.env), config.namespace, workflowId, handle.firstExecutionRunId)}`,
-  );
   try {
+    const handle = await client.workflow.start('mlLifecycle', {
+      taskQueue: config.taskQueue,
+      workflowId,
+      args: [input],
+      staticSummary: `train ${options.model} on ${input.dataUri}`,
+    });
+    console.log(
+      `started mlLifecycle ${workflowId}: ${workflowRunUrl(config.uiBaseUrl, config.namespace, workflowId, handle.firstExecutionRunId)}`,
+    );
     const result = await followLifecycle(handle, (line) => console.log(line));
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await client.connection.close();
   }
+}
+
+/** The workflow input from the flags, checked before anything starts. */
+function lifecycleInput(options: TrainCommandOptions): MlLifecycleInput {
+  const algorithm = options.algorithm;
+  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto') {
+    throw new Error(`--algorithm must be "logistic" or "auto", got "${algorithm}"`);
+  }
+  const minRocAuc = options.minRocAuc === undefined ? undefined : Number(options.minRocAuc);
+  if (minRocAuc !== undefined && !(minRocAuc >= 0 && minRocAuc <= 1)) {
+    throw new Error(`--min-roc-auc must be a number from 0 to 1, got "${options.minRocAuc}"`);
+  }
+  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new Error(`--seed must be an integer, got "${options.seed}"`);
+  return {
+    modelName: checkModelName(options.model),
+    dataUri: localDataFile(options.data),
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.positiveLabel ? { positiveLabel: options.positiveLabel } : {}),
+    ...(options.idColumn ? { idColumn: options.idColumn } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(minRocAuc !== undefined ? { minRocAuc } : {}),
+    ...(algorithm ? { algorithm } : {}),
+    ...(options.deploy ? {} : { deploy: false }),
+  };
 }

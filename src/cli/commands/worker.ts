@@ -22,11 +22,12 @@ export async function runWorkerCommand(): Promise<void> {
       registry,
       predictionLog,
       home: config.home,
+      dataRoots: config.dataRoots,
       scoringUrl: config.scoringUrl,
       adminToken: config.adminToken,
       ...readBuildInfo(),
     });
-    console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`);
+    console.log(`worker polling task queue "${config.taskQueue}" on ${config.dialAddress}`);
     // Ctrl-C or SIGTERM drains the worker: running activities finish (or are retried elsewhere).
     await worker.runUntil(waitForShutdownSignal());
   } finally {

@@ -1,0 +1,83 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { accessSync, constants, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MODEL_NAME_PATTERN } from '../workflows/lifecycle-input';
+
+/**
+ * Checks a model name before a command creates or changes anything named after it (schedules,
+ * workflow ids): the workflows would refuse it later, after the schedule already exists.
+ */
+export function checkModelName(name: string, flag = '--model'): string {
+  if (!MODEL_NAME_PATTERN.test(name)) {
+    throw new Error(
+      `${flag} ${JSON.stringify(name)} is not a model name: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
+  }
+  return name;
+}
+
+/**
+ * The absolute path of a local CSV given as a path (relative to the current directory) or a
+ * `file://` URI; refuses other schemes and anything that is not an existing, readable regular file,
+ * so a schedule never points at data no run could read.
+ */
+export function localDataFile(value: string, flag = '--data', cwd: string = process.cwd()): string {
+  const path = toLocalPath(value, flag, cwd);
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      `${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(err)})`}`,
+    );
+  }
+  if (!isFile) throw new Error(`${flag} ${path}: not a regular file (give the path of a CSV file)`);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new Error(`${flag} ${path}: not readable by this user`);
+  }
+  return path;
+}
+
+function toLocalPath(value: string, flag: string, cwd: string): string {
+  if (value.trim() === '') throw new Error(`${flag} needs the path or file:// URI of a CSV file`);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(value)?.[1];
+  if (scheme === undefined) return isAbsolute(value) ? resolve(value) : resolve(cwd, value);
+  if (scheme.toLowerCase() !== 'file') {
+    throw new Error(
+      `${flag} ${JSON.stringify(value)}: ${scheme}: URIs are not supported; give a local path or a file:// URI (download the file first)`,
+    );
+  }
+  try {
+    return fileURLToPath(value);
+  } catch (err) {
+    throw new Error(
+      `${flag} ${JSON.stringify(value)} is not a local file:// URI (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+}
+
+/** A count given on the command line, e.g. --min-rows. */
+export function nonNegativeInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0) {
+    throw new Error(`${flag} must be a whole number ≥ 0, got "${value}"`);
+  }
+  return number;
+}
+
+/** A duration like 30m, 6h or 2d, e.g. --cooldown. */
+export function duration(value: string, flag: string): string {
+  let millis: number;
+  try {
+    millis = msToNumber(value as Duration);
+  } catch {
+    millis = Number.NaN;
+  }
+  if (!(millis >= 0)) throw new Error(`${flag} "${value}" is not a duration like 30m, 6h or 2d`);
+  return value;
+}
