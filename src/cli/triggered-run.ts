@@ -26,9 +26,12 @@ export async function triggerAndFindRun(
 ): Promise<WorkflowHandle> {
   const schedule = client.schedule.getHandle(scheduleId);
   const before = await schedule.describe();
+  // By run: two triggers in the same second give their runs the same workflow id.
+  const runKey = ({ workflow }: { workflow: { workflowId: string; firstExecutionRunId: string } }) =>
+    `${workflow.workflowId}/${workflow.firstExecutionRunId}`;
   const known = new Set([
-    ...before.info.recentActions.map((result) => result.action.workflow.workflowId),
-    ...before.info.runningActions.map((action) => action.workflow.workflowId),
+    ...before.info.recentActions.map((result) => runKey(result.action)),
+    ...before.info.runningActions.map(runKey),
   ]);
   await triggerSchedule(client, scheduleId);
   let waitingSince = Date.now();
@@ -36,7 +39,7 @@ export async function triggerAndFindRun(
   for (;;) {
     const now = await schedule.describe();
     const started = [...now.info.runningActions, ...now.info.recentActions.map((result) => result.action)].find(
-      (action) => !known.has(action.workflow.workflowId),
+      (action) => !known.has(runKey(action)),
     );
     if (started) return client.workflow.getHandle(started.workflow.workflowId, started.workflow.firstExecutionRunId);
     const busy = now.info.runningActions[0];

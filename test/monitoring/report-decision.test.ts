@@ -1,28 +1,27 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeDecisionIntoReport, withDecisionSection } from '../../src/monitoring/report-decision';
-import { writeDriftReport } from '../../src/monitoring/report-files';
-import type { DriftReport } from '../../src/monitoring/types';
 import { tempHome } from '../helpers/paths';
 
-// The smallest report the renderer takes: no features, no predictions, no labels.
-const report = {
-  modelName: 'cancer',
-  version: 2,
-  window: { rows: 500, from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
-  drifted: true,
-  datasetDrift: true,
-  driftShare: 0.5,
-  driftedFeatures: [],
-  features: [],
-  summary: '3 of 6 features drifted',
-  config: { alpha: 0.05, correction: 'bh', driftShare: 0.5 },
-} as unknown as DriftReport;
+// A report as checkDrift leaves it: HTML with a <main>, and its JSON beside it. (The end-to-end monitor
+// tests add decisions to reports the real renderer wrote.)
+function writeReport(): { htmlPath: string; jsonPath: string } {
+  const dir = tempHome('report-decision');
+  const htmlPath = join(dir, 'run-1.html');
+  const jsonPath = join(dir, 'run-1.json');
+  writeFileSync(
+    htmlPath,
+    '<!doctype html><html><body><header>Dataset drift: yes</header><main><section id="features"></section></main></body></html>\n',
+  );
+  writeFileSync(jsonPath, JSON.stringify({ modelName: 'cancer', summary: '3 of 6 features drifted' }));
+  return { htmlPath, jsonPath };
+}
 
 describe('the decision in the drift report', () => {
   it('adds a Decision section to the HTML and a decision field to the JSON, the same after a second write', async () => {
-    const files = await writeDriftReport(tempHome('report-decision'), report, 'run-1');
+    const files = writeReport();
     const decision = {
       decision: 'retrain-failed' as const,
       reason: '3 of 6 features drifted; retrain cancer-retrain-x failed: [missing-target] column "malignant"',
@@ -40,7 +39,7 @@ describe('the decision in the drift report', () => {
     assert.equal(readFileSync(files.htmlPath, 'utf8'), once, 'a retried write changes nothing');
     const json = JSON.parse(readFileSync(files.jsonPath, 'utf8')) as { decision: unknown; summary: string };
     assert.deepEqual(json.decision, decision);
-    assert.equal(json.summary, report.summary);
+    assert.equal(json.summary, '3 of 6 features drifted');
   });
 
   it('replaces an earlier decision instead of adding a second, and escapes what it shows', () => {

@@ -139,7 +139,7 @@ describe('scheduledRetrain workflow logic', () => {
     assert.equal(failing.output.lifecycle, undefined);
     assert.match(
       failing.output.reason,
-      /retrain cancer-data-[0-9a-f]{16} failed: \[missing-target\] column "malignant"/,
+      /retrain cancer-data-[0-9a-f]{16} failed: InvalidDataError: \[missing-target\] column "malignant"/,
     );
     assert.equal(failing.step, 'retrain-failed');
 
