@@ -33,7 +33,10 @@ export async function readCsvTable(path: string, options: ReadCsvOptions = {}): 
   const size = await fileSize(path);
   if (options.maxBytes !== undefined && size > options.maxBytes) {
     const message = `The file is ${size} bytes, over the limit of ${options.maxBytes}; pass a smaller file or raise the limit.`;
-    return { table: { header: [], rowCount: 0, columns: {} }, problems: [{ code: 'file-too-large', message }] };
+    return {
+      table: { header: [], rowCount: 0, columns: Object.create(null) as Record<string, string[]> },
+      problems: [{ code: 'file-too-large', message }],
+    };
   }
   const builder = new TableBuilder(options.onProgress);
   let firstChunk = true;
@@ -166,7 +169,8 @@ class TableBuilder {
       });
     }
     if (this.rowCount % PROGRESS_EVERY_ROWS !== 0) this.onProgress?.(this.rowCount);
-    const columns: Record<string, string[]> = {};
+    // No prototype: a column named 'constructor' or 'toString' must not find (or clash with) Object's.
+    const columns = Object.create(null) as Record<string, string[]>;
     for (const column of this.columns) columns[column.name] = column.values.finish();
     return {
       table: { header: this.columns.map((c) => c.name), rowCount: this.rowCount, columns },

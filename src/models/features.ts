@@ -81,7 +81,15 @@ export function encodeTable(spec: FeatureSpec, table: RawTable, rowIndices: numb
 }
 
 export function encodeRecords(spec: FeatureSpec, records: RawRecord[]): Matrix {
-  return encodeRows(spec, records.length, (name, i) => records[i]?.[name]);
+  return encodeRows(spec, records.length, (name, i) => ownField(records[i], name));
+}
+
+/**
+ * A record's own field: a column named 'toString' or 'constructor' that a record lacks is missing,
+ * not the function every object inherits under that name.
+ */
+export function ownField(record: RawRecord | undefined, name: string): unknown {
+  return record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 /** The single encoder behind both entry points, so training and serving rows cannot drift apart. */
@@ -117,7 +125,7 @@ function categoryOf(value: unknown): string | undefined {
 }
 
 function requireColumn(table: RawTable, name: string): string[] {
-  const cells = table.columns[name];
+  const cells = Object.hasOwn(table.columns, name) ? table.columns[name] : undefined;
   if (!cells) throw new InvalidInputError(`Input column "${name}" is not in the table`);
   return cells;
 }

@@ -50,7 +50,10 @@ export interface LogisticModel {
   intercept: number;
 }
 
-/** A table of raw values as read from CSV, column-major, one string per cell ('' when blank). */
+/**
+ * A table of raw values as read from CSV, column-major, one string per cell ('' when blank).
+ * `columns` has no prototype (see csv-reader.ts), so any column name is a plain key.
+ */
 export interface RawTable {
   header: string[];
   rowCount: number;

@@ -68,7 +68,8 @@ export function checkRecords(records: readonly unknown[], spec: FeatureSpec): Fi
       return;
     }
     for (const input of spec.inputs) {
-      const value = record[input.name];
+      // Own fields only: a record without a 'toString' column must not find Object's toString.
+      const value = Object.hasOwn(record, input.name) ? record[input.name] : undefined;
       if (value === undefined) {
         findings.add(row, input.name, `missing column "${input.name}"`);
       } else if (input.kind === 'numeric') {

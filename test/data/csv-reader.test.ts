@@ -38,20 +38,20 @@ describe('readCsvTable', () => {
     const { table, problems } = await readCsvTable(csvFile('\ufeffid , name\n 1 ,  Ann  \n2,   \n'));
     assert.deepEqual(problems, []);
     assert.deepEqual(table.header, ['id', 'name']);
-    assert.deepEqual(table.columns, { id: ['1', '2'], name: ['Ann', ''] });
+    assert.deepEqual({ ...table.columns }, { id: ['1', '2'], name: ['Ann', ''] });
   });
 
   test('keeps quoted commas and line breaks inside one cell', async () => {
     const { table, problems } = await readCsvTable(csvFile('a,b\n"x, y","line 1\nline 2"\n"say ""hi""",z\n'));
     assert.deepEqual(problems, []);
-    assert.deepEqual(table.columns, { a: ['x, y', 'say "hi"'], b: ['line 1\nline 2', 'z'] });
+    assert.deepEqual({ ...table.columns }, { a: ['x, y', 'say "hi"'], b: ['line 1\nline 2', 'z'] });
   });
 
   test('skips blank lines without counting them as rows, and reads CRLF files', async () => {
     const { table, problems } = await readCsvTable(csvFile('a,b\r\n1,2\r\n\r\n3,4\r\n\r\n'));
     assert.deepEqual(problems, []);
     assert.equal(table.rowCount, 2);
-    assert.deepEqual(table.columns, { a: ['1', '3'], b: ['2', '4'] });
+    assert.deepEqual({ ...table.columns }, { a: ['1', '3'], b: ['2', '4'] });
   });
 
   test('leaves out a row with the wrong number of fields and names its data row, CSV line and field counts', async () => {
@@ -112,7 +112,7 @@ describe('readCsvTable', () => {
     assert.equal(problems[0]?.column, 'a');
     assert.match(problems[1]?.message ?? '', /Column 4/);
     assert.deepEqual(table.header, ['a', 'b']);
-    assert.deepEqual(table.columns, { a: ['1'], b: ['2'] });
+    assert.deepEqual({ ...table.columns }, { a: ['1'], b: ['2'] });
   });
 
   test('does not read a file over maxBytes and says how big it is', async () => {
@@ -164,5 +164,17 @@ describe('readCsvTable', () => {
     assert.equal(problems[0]?.row, 5_001);
     // Header, 5,000 rows, one extra line inside row 2,000: the bad row is on line 5,003.
     assert.match(problems[0]?.message ?? '', /CSV line 5003\)/);
+  });
+});
+
+describe('readCsvTable with column names that are Object.prototype keys', () => {
+  test('keeps columns named __proto__, constructor and toString as plain columns and finds no column it was not given', async () => {
+    const { table } = await readCsvTable(csvFile('__proto__,constructor,toString\n1,a,x\n2,b,y\n'));
+    assert.deepEqual(table.header, ['__proto__', 'constructor', 'toString']);
+    assert.deepEqual(table.columns.__proto__, ['1', '2']);
+    assert.deepEqual(table.columns.constructor, ['a', 'b']);
+    assert.deepEqual(table.columns.toString, ['x', 'y']);
+    assert.deepEqual(Object.keys(table.columns), ['__proto__', 'constructor', 'toString']);
+    assert.equal(table.columns.hasOwnProperty, undefined);
   });
 });
