@@ -1,4 +1,5 @@
 import type { ClassificationMetrics, InputColumn } from '../models/types';
+import type { DataProblem } from '../shared/errors';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
 // payload, so histories stay small whatever the data set's size.
@@ -9,6 +10,9 @@ export interface ValidateDataInput {
   positiveLabel?: string;
   idColumn?: string;
   minRowsPerClass: number;
+  /** Bounds on one-hot levels per column and on model features (src/data/feature-bounds.ts). */
+  maxCategories?: number;
+  maxFeatures?: number;
 }
 
 export interface ValidatedData {
@@ -24,6 +28,8 @@ export interface ValidatedData {
   /** Blank values per column that training imputes (e.g. Telco's TotalCharges: 11). */
   missing: { column: string; count: number; exampleRow: number }[];
   profilePath: string;
+  /** Findings that do not stop training but deserve a look, e.g. a feature that leaks the target. */
+  warnings?: DataProblem[];
 }
 
 export interface TrainModelInput {
@@ -45,6 +51,8 @@ export interface TrainedModel {
   metrics: ClassificationMetrics;
   threshold: number;
   params: Record<string, unknown>;
+  /** E.g. test rows that repeat training rows. */
+  warnings?: DataProblem[];
 }
 
 export interface ExportModelInput {

@@ -23,6 +23,8 @@ export function createValidateData(home: string) {
       positiveLabel: input.positiveLabel,
       idColumn: input.idColumn,
       minRowsPerClass: input.minRowsPerClass,
+      maxCategories: input.maxCategories,
+      maxFeatures: input.maxFeatures,
       readProblems,
     });
     if (!report.ok) throw invalidDataFailure(`${dataPath} is not usable for training`, report.problems);
@@ -30,7 +32,7 @@ export function createValidateData(home: string) {
     const profile = await profileTable(table, report.inputs);
     const profilePath = join(await currentRunDir(home), 'profile.json');
     await writeJsonFile(profilePath, { dataSha256, rows: report.rows, columns: profile });
-    log.info('data validated', { dataPath, rows: report.rows, missing: report.missing });
+    log.info('data validated', { dataPath, rows: report.rows, missing: report.missing, warnings: report.warnings });
     return {
       dataPath,
       dataSha256,
@@ -43,6 +45,7 @@ export function createValidateData(home: string) {
       classCounts: report.classCounts,
       missing: report.missing,
       profilePath,
+      warnings: report.warnings,
     };
   };
 }

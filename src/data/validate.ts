@@ -1,9 +1,11 @@
 import { parseNumeric } from '../models/features';
+import { targetLeakSuspects } from '../models/leakage';
 import type { InputColumn, RawTable } from '../models/types';
 import type { DataProblem } from '../shared/errors';
+import { featureBoundProblems, unservableColumnProblems, type FeatureBounds } from './feature-bounds';
 import { inferInputColumns, isMissingValue } from './schema';
 
-export interface ValidateOptions {
+export interface ValidateOptions extends FeatureBounds {
   target: string;
   /** The class to predict; guessed from common spellings of "yes" when not given. */
   positiveLabel?: string;
@@ -33,6 +35,8 @@ export interface ValidationReport {
   idColumn: string | null;
   missing: MissingValues[];
   problems: DataProblem[];
+  /** Findings that do not stop training: target-leak suspects. */
+  warnings: DataProblem[];
 }
 
 export const DEFAULT_MIN_ROWS_PER_CLASS = 20;
@@ -49,7 +53,7 @@ interface ValueStats {
 /** Checks a table is fit to train a binary classifier on; every finding is a problem, never a throw. */
 export function validateTable(table: RawTable, options: ValidateOptions): ValidationReport {
   const { target } = options;
-  const problems = [...(options.readProblems ?? [])];
+  const problems = [...(options.readProblems ?? []), ...unservableColumnProblems(table.header)];
   const idColumn = resolveIdColumn(table, options.idColumn, problems);
   const targetCells = table.columns[target];
   const labels = targetCells ? checkTarget(targetCells, options, problems) : missingTarget(table, target, problems);
@@ -63,6 +67,11 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     const message = `No input columns are left once ${without} are set aside; the file needs at least one feature column.`;
     problems.push({ code: 'no-features', message });
   }
+  problems.push(...featureBoundProblems(table, schema.inputs, options));
+  const warnings =
+    problems.length === 0 && targetCells
+      ? targetLeakSuspects(table, schema.inputs, positives(targetCells, labels))
+      : [];
 
   return {
     ok: problems.length === 0,
@@ -73,7 +82,13 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     idColumn,
     missing: missingNumericValues(table, schema.inputs),
     problems,
+    warnings,
   };
+}
+
+/** 1 for rows of the positive class, else 0. */
+function positives(targetCells: readonly string[], labels: Labels): Uint8Array {
+  return Uint8Array.from(targetCells, (cell) => (cell === labels.positiveLabel ? 1 : 0));
 }
 
 function resolveIdColumn(table: RawTable, requested: string | undefined, problems: DataProblem[]): string | null {

@@ -65,6 +65,8 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
         positiveLabel: input.positiveLabel,
         idColumn: input.idColumn,
         minRowsPerClass: input.minRowsPerClass ?? DEFAULTS.minRowsPerClass,
+        maxCategories: input.maxCategories,
+        maxFeatures: input.maxFeatures,
       }),
     (d) => `${d.rows} rows, ${d.inputs.length} features, ${d.missing.reduce((n, m) => n + m.count, 0)} blanks imputed`,
   );
@@ -102,6 +104,7 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
     dataSha256: data.dataSha256,
     artifactSha256: exported.onnxSha256,
     servingVersion: outcome.servingVersion,
+    warnings: [...(data.warnings ?? []), ...(trained.warnings ?? [])].map((warning) => warning.message),
   };
 }
 
