@@ -16,9 +16,9 @@ export interface MlLifecycleInput {
   minRocAuc?: number;
   /** Set false to register without rolling out. */
   deploy?: boolean;
-  /** Most distinct values a categorical column may have (default 1,000). */
+  /** Most distinct values a categorical column may have (default 300). */
   maxCategories?: number;
-  /** Most model features, one per numeric column plus one per category level (default 1,000). */
+  /** Most model features, one per numeric column plus one per category level (default 500). */
   maxFeatures?: number;
 }
 

@@ -34,7 +34,7 @@ describe('validateTable bounds on the model features', () => {
     const problem = report.problems.find((p) => p.code === 'too-many-features');
     assert.ok(problem, JSON.stringify(report.problems.map((p) => p.code)));
     assert.ok((problem.count ?? 0) > DEFAULT_MAX_FEATURES);
-    assert.match(problem.message, /over the limit of 1000/);
+    assert.match(problem.message, /over the limit of 500/);
     assert.match(problem.message, /raise maxFeatures/);
     assert.match(problem.message, /'[A-Za-z0-9]+' \(\d+\)/);
   });
@@ -64,7 +64,7 @@ describe('validateTable bounds on the model features', () => {
     const problem = report.problems.find((p) => p.column === 'city');
     assert.equal(problem?.code, 'too-many-categories');
     assert.equal(problem.count, 1500);
-    assert.match(problem.message, /Column 'city' has 1500 distinct values, over the limit of 1000/);
+    assert.match(problem.message, /Column 'city' has 1500 distinct values, over the limit of 300/);
     assert.equal((await validate(path, { maxCategories: 2000, maxFeatures: 2000 })).ok, true);
   });
 
