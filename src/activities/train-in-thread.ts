@@ -15,6 +15,8 @@ export interface TrainThreadOptions {
   onProgress?: (message: string) => void;
   /** Aborting terminates the thread at once; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Called with the thread once started (tests check it has exited when the promise settles). */
+  onThread?: (thread: Worker) => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export function runTrainJobInThread(job: TrainJob, options: TrainThreadOptions =
   return new Promise<TrainedModel>((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
     const thread = new Worker(BOOTSTRAP, { eval: true, workerData: job });
+    options.onThread?.(thread);
     let outcome: { result: TrainedModel } | { error: Error } | undefined;
     const abort = () => {
       outcome ??= { error: abortReason(signal) };
