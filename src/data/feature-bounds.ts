@@ -53,7 +53,7 @@ export function featureBoundProblems(
       continue;
     }
     const { levels, present, distinctPresent } = countLevels(cells);
-    widths.push({ column: input.name, width: levels });
+    // A column refused below is not counted again in the total: one cause, one problem.
     if (present >= ID_LIKE_MIN_ROWS && distinctPresent >= ID_LIKE_SHARE * present) {
       problems.push({
         code: 'id-like-column',
@@ -68,6 +68,8 @@ export function featureBoundProblems(
         count: levels,
         message: `Column '${input.name}' has ${levels} distinct values, over the limit of ${maxCategories} per categorical column (one-hot encoding makes a feature of each). Group rare values, drop the column, or raise maxCategories.`,
       });
+    } else {
+      widths.push({ column: input.name, width: levels });
     }
   }
   const total = widths.reduce((sum, { width }) => sum + width, 0);

@@ -59,7 +59,7 @@ describe('validateTable bounds on the model features', () => {
 
   test('refuses a categorical column with more levels than maxCategories, naming it and its level count', async () => {
     const path = nextPath();
-    writeTelcoWithColumns(path, { city: (_, row) => `city-${row % 1500}` });
+    writeTelcoWithColumns(path, [['city', (_, row) => `city-${row % 1500}`]]);
     const report = await validate(path);
     const problem = report.problems.find((p) => p.column === 'city');
     assert.equal(problem?.code, 'too-many-categories');
@@ -70,8 +70,7 @@ describe('validateTable bounds on the model features', () => {
 
   test('refuses a column named __proto__, which no JSON body could carry to the scoring server, and says to rename it', async () => {
     const path = nextPath();
-    // A computed key: a literal `__proto__:` would set the object's prototype instead.
-    writeTelcoWithColumns(path, { ['__proto__']: (_, row) => String(row % 3) });
+    writeTelcoWithColumns(path, [['__proto__', (_, row) => String(row % 3)]]);
     const report = await validate(path);
     const problem = report.problems.find((p) => p.column === '__proto__');
     assert.equal(problem?.code, 'reserved-column-name');
@@ -80,10 +79,10 @@ describe('validateTable bounds on the model features', () => {
 
   test('accepts columns named constructor and toString as ordinary features', async () => {
     const path = nextPath();
-    writeTelcoWithColumns(path, {
-      constructor: (cells: Record<string, string>) => (cells.gender === 'Male' ? 'm' : 'f'),
-      toString: (_, row) => String(row % 5),
-    });
+    writeTelcoWithColumns(path, [
+      ['constructor', (cells) => (cells.gender === 'Male' ? 'm' : 'f')],
+      ['toString', (_, row) => String(row % 5)],
+    ]);
     const report = await validate(path);
     assert.equal(report.ok, true, JSON.stringify(report.problems));
     assert.deepEqual(
@@ -99,7 +98,7 @@ describe('validateTable bounds on the model features', () => {
 describe('validateTable target-leak warnings', () => {
   test('warns, without failing, of a categorical copy of the target', async () => {
     const path = nextPath();
-    writeTelcoWithColumns(path, { churned: (cells) => (cells.Churn === 'Yes' ? 'gone' : 'stays') });
+    writeTelcoWithColumns(path, [['churned', (cells) => (cells.Churn === 'Yes' ? 'gone' : 'stays')]]);
     const report = await validate(path);
     assert.equal(report.ok, true);
     assert.deepEqual(
@@ -111,9 +110,9 @@ describe('validateTable target-leak warnings', () => {
 
   test('warns of a numeric column that ranks the classes almost perfectly, e.g. days until cancellation', async () => {
     const path = nextPath();
-    writeTelcoWithColumns(path, {
-      daysToCancel: (cells, row) => String(cells.Churn === 'Yes' ? row % 30 : 400 + (row % 300)),
-    });
+    writeTelcoWithColumns(path, [
+      ['daysToCancel', (cells, row) => String(cells.Churn === 'Yes' ? row % 30 : 400 + (row % 300))],
+    ]);
     const report = await validate(path);
     assert.equal(report.ok, true);
     assert.deepEqual(

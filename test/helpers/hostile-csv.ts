@@ -28,19 +28,18 @@ export function writeHighCardinalityCsv(path: string, name = 'note'): void {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
-/** The Telco CSV plus extra columns computed from each row's cells (header name → value). */
-export function writeTelcoWithColumns(
-  path: string,
-  columns: Record<string, (cells: Record<string, string>, row: number) => string>,
-): void {
+/** How an extra column's value is made from a row's cells (by header name) and its 1-based data row number. */
+export type ColumnValue = (cells: Record<string, string>, row: number) => string;
+
+/** The Telco CSV plus extra columns, given as [name, value] pairs so any name (even `__proto__`) is plain. */
+export function writeTelcoWithColumns(path: string, columns: [name: string, value: ColumnValue][]): void {
   const lines = telcoLines();
   const header = (lines[0] as string).split(',');
-  const names = Object.keys(columns);
   const out = lines.map((line, i) => {
-    if (i === 0) return `${line},${names.join(',')}`;
+    if (i === 0) return `${line},${columns.map(([name]) => name).join(',')}`;
     const values = line.split(',');
     const cells = Object.fromEntries(header.map((name, j) => [name, values[j] ?? '']));
-    return `${line},${names.map((name) => (columns[name] as (c: Record<string, string>, r: number) => string)(cells, i)).join(',')}`;
+    return `${line},${columns.map(([, value]) => value(cells, i)).join(',')}`;
   });
   writeFileSync(path, `${out.join('\n')}\n`);
 }

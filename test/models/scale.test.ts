@@ -21,7 +21,8 @@ describe('training at 300,000 rows', () => {
     const split = stratifiedSplit(labels, { train: 0.6, validation: 0.2, test: 0.2 }, 42);
     assert.deepEqual([split.train.length, split.validation.length, split.test.length], [180_000, 60_000, 60_000]);
     const seen = new Uint8Array(ROWS);
-    for (const part of [split.train, split.validation, split.test]) for (const row of part) seen[row]++;
+    for (const part of [split.train, split.validation, split.test])
+      for (const row of part) seen[row] = (seen[row] ?? 0) + 1;
     assert.ok(seen.every((count) => count === 1));
     assert.equal(split.test.filter((row) => labels[row] === 1).length, 15_000);
   });
