@@ -63,7 +63,7 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Trai
   const labels = labelsOf(table, options.target, options.positiveLabel);
   const prepare = (rows: number[]) => {
     const spec = fitFeatureSpec(table, options.inputs, rows);
-    return { spec, X: encodeTable(spec, table, rows), y: pick(labels, rows) };
+    return { spec, X: encodeTable(spec, table, rows, 'float32'), y: pick(labels, rows) };
   };
   const fitOn = ({ X, y }: { X: Matrix; y: Uint8Array }, l2: number, what: string) =>
     requireConverged(fitLogistic(X, y, { l2, maxIterations, tolerance }), `l2=${l2} on the ${what} rows`);
