@@ -56,4 +56,20 @@ describe('targetLeakSuspects', () => {
     const data = table({ unique: Array.from(labels, (_, i) => `v${i}`) });
     assert.deepEqual(targetLeakSuspects(data, [{ name: 'unique', kind: 'categorical' }], labels), []);
   });
+
+  test('finds a copy of the target in a table larger than the rows it looks at', () => {
+    const many = Uint8Array.from({ length: 250_000 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const data = table({
+      copy: Array.from(many, (y) => (y === 1 ? 'yes' : 'no')),
+      noise: Array.from(many, (_, i) => String(i % 13)),
+    });
+    const inputs = [
+      { name: 'copy', kind: 'categorical' as const },
+      { name: 'noise', kind: 'numeric' as const },
+    ];
+    assert.deepEqual(
+      targetLeakSuspects(data, inputs, many).map((s) => s.column),
+      ['copy'],
+    );
+  });
 });
