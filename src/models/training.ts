@@ -77,7 +77,7 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Trai
 
   const validationY = Array.from(pick(labels, split.validation));
   // The train-only design matrix lives only inside this call, so it is garbage before the (larger)
-  // train + validation one is built: at a million rows each takes a few hundred MB.
+  // train + validation one is built: at a million rows each takes 100-150 MB.
   const search = withPrepared(prepare(split.train), (training) =>
     l2Grid.map((l2) => {
       const fit = fitOn(training, l2, 'training');
