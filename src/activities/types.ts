@@ -1,4 +1,5 @@
 import type { ClassificationMetrics, InputColumn } from '../models/types';
+import type { DataProblem } from '../shared/errors';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
 // payload, so histories stay small whatever the data set's size.
@@ -9,6 +10,9 @@ export interface ValidateDataInput {
   positiveLabel?: string;
   idColumn?: string;
   minRowsPerClass: number;
+  /** Bounds on one-hot levels per column and on model features (src/data/feature-bounds.ts). */
+  maxCategories?: number;
+  maxFeatures?: number;
 }
 
 export interface ValidatedData {
@@ -26,6 +30,8 @@ export interface ValidatedData {
   /** Blank values per categorical column, kept as a level of their own (absent in runs before it was counted). */
   categoryBlanks?: { column: string; count: number; exampleRow: number }[];
   profilePath: string;
+  /** Findings that do not stop training but deserve a look, e.g. a feature that leaks the target. */
+  warnings?: DataProblem[];
 }
 
 export interface TrainModelInput {
@@ -47,6 +53,8 @@ export interface TrainedModel {
   metrics: ClassificationMetrics;
   threshold: number;
   params: Record<string, unknown>;
+  /** E.g. test rows that repeat training rows. */
+  warnings?: DataProblem[];
 }
 
 export interface ExportModelInput {

@@ -19,6 +19,8 @@ export function createValidateData(home: string, dataRoots: readonly string[]) {
       positiveLabel: input.positiveLabel,
       idColumn: input.idColumn,
       minRowsPerClass: input.minRowsPerClass,
+      maxCategories: input.maxCategories,
+      maxFeatures: input.maxFeatures,
       readProblems,
     });
     if (!report.ok) throw invalidDataFailure(`${dataPath} is not usable for training`, report.problems);
@@ -31,6 +33,7 @@ export function createValidateData(home: string, dataRoots: readonly string[]) {
       rows: report.rows,
       missing: report.missing,
       categoryBlanks: report.categoryBlanks,
+      warnings: report.warnings,
     });
     return {
       dataPath,
@@ -45,6 +48,7 @@ export function createValidateData(home: string, dataRoots: readonly string[]) {
       missing: report.missing,
       categoryBlanks: report.categoryBlanks,
       profilePath,
+      warnings: report.warnings,
     };
   };
 }

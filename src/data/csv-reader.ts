@@ -63,7 +63,11 @@ export async function readCsvTable(path: string, options: ReadCsvOptions = {}): 
 }
 
 function emptyResult(delimiter: Delimiter): CsvReadResult {
-  return { table: { header: [], rowCount: 0, columns: {} }, problems: [], delimiter };
+  return {
+    table: { header: [], rowCount: 0, columns: Object.create(null) as Record<string, string[]> },
+    problems: [],
+    delimiter,
+  };
 }
 
 /** The file's first bytes as text, without a byte order mark. */
@@ -189,7 +193,8 @@ class TableBuilder {
       });
     }
     if (this.rowCount % PROGRESS_EVERY_ROWS !== 0) this.onProgress?.(this.rowCount);
-    const columns: Record<string, string[]> = {};
+    // No prototype: a column named 'constructor' or 'toString' must not find (or clash with) Object's.
+    const columns = Object.create(null) as Record<string, string[]>;
     for (const column of this.columns) columns[column.name] = column.values.finish();
     return {
       table: { header: this.columns.map((c) => c.name), rowCount: this.rowCount, columns },

@@ -1,10 +1,12 @@
 import { parseNumeric } from '../models/features';
+import { targetLeakSuspects } from '../models/leakage';
 import type { InputColumn, RawTable } from '../models/types';
 import type { DataProblem } from '../shared/errors';
 import { EXCERPT_CHARS, printableExcerpt } from './excerpt';
+import { featureBoundProblems, unservableColumnProblems, type FeatureBounds } from './feature-bounds';
 import { inferInputColumns, isMissingValue } from './schema';
 
-export interface ValidateOptions {
+export interface ValidateOptions extends FeatureBounds {
   target: string;
   /** The class to predict; guessed from common spellings of "yes" when not given. */
   positiveLabel?: string;
@@ -36,6 +38,8 @@ export interface ValidationReport {
   /** Blank cells of categorical columns: not imputed, the model learns them as a level of their own. */
   categoryBlanks: MissingValues[];
   problems: DataProblem[];
+  /** Findings that do not stop training: target-leak suspects. */
+  warnings: DataProblem[];
 }
 
 export const DEFAULT_MIN_ROWS_PER_CLASS = 20;
@@ -52,7 +56,7 @@ interface ValueStats {
 /** Checks a table is fit to train a binary classifier on; every finding is a problem, never a throw. */
 export function validateTable(table: RawTable, options: ValidateOptions): ValidationReport {
   const { target } = options;
-  const problems = [...(options.readProblems ?? [])];
+  const problems = [...(options.readProblems ?? []), ...unservableColumnProblems(table.header)];
   const idColumn = resolveIdColumn(table, options.idColumn, problems);
   const targetCells = table.columns[target];
   const labels = targetCells ? checkTarget(targetCells, options, problems) : missingTarget(table, target, problems);
@@ -66,6 +70,11 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     const message = `No input columns are left once ${without} are set aside; the file needs at least one feature column.`;
     problems.push({ code: 'no-features', message });
   }
+  problems.push(...featureBoundProblems(table, schema.inputs, options));
+  const warnings =
+    problems.length === 0 && targetCells
+      ? targetLeakSuspects(table, schema.inputs, positives(targetCells, labels))
+      : [];
 
   return {
     ok: problems.length === 0,
@@ -77,7 +86,13 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     missing: blankCells(table, schema.inputs, 'numeric'),
     categoryBlanks: blankCells(table, schema.inputs, 'categorical'),
     problems,
+    warnings,
   };
+}
+
+/** 1 for rows of the positive class, else 0. */
+function positives(targetCells: readonly string[], labels: Labels): Uint8Array {
+  return Uint8Array.from(targetCells, (cell) => (cell === labels.positiveLabel ? 1 : 0));
 }
 
 function resolveIdColumn(table: RawTable, requested: string | undefined, problems: DataProblem[]): string | null {

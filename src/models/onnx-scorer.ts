@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ArtifactIntegrityError } from '../shared/errors';
-import { parseNumeric } from './features';
+import { ownField, parseNumeric } from './features';
 import { OUTPUT_NAME } from './onnx-export';
 import type { InputColumn, RawRecord } from './types';
 
@@ -12,17 +12,17 @@ import type { InputColumn, RawRecord } from './types';
 /** Batched [N, 1] feeds, one per input column: float32 for numerics (NaN = missing), strings otherwise. */
 export function recordsToFeeds(inputs: readonly InputColumn[], records: readonly RawRecord[]): Record<string, Tensor> {
   const n = records.length;
-  const feeds: Record<string, Tensor> = {};
+  const feeds = Object.create(null) as Record<string, Tensor>;
   for (const { name, kind } of inputs) {
     if (kind === 'numeric') {
       const values = new Float32Array(n);
       // Same parsing as training, so a cell the trainer imputed is imputed here too (NaN reaches the
       // graph's imputation step).
-      for (let i = 0; i < n; i++) values[i] = parseNumeric((records[i] as RawRecord)[name]);
+      for (let i = 0; i < n; i++) values[i] = parseNumeric(ownField(records[i], name));
       feeds[name] = new Tensor('float32', values, [n, 1]);
     } else {
       const values = new Array<string>(n);
-      for (let i = 0; i < n; i++) values[i] = categoryOf((records[i] as RawRecord)[name]);
+      for (let i = 0; i < n; i++) values[i] = categoryOf(ownField(records[i], name));
       feeds[name] = new Tensor('string', values, [n, 1]);
     }
   }

@@ -26,12 +26,17 @@ export function stratifiedSplit(labels: Uint8Array, fractions: SplitFractions, s
     shuffleInPlace(members, rng);
     const trainEnd = Math.round(members.length * fractions.train);
     const validationEnd = Math.round(members.length * (fractions.train + fractions.validation));
-    split.train.push(...members.slice(0, trainEnd));
-    split.validation.push(...members.slice(trainEnd, validationEnd));
-    split.test.push(...members.slice(validationEnd));
+    appendRange(split.train, members, 0, trainEnd);
+    appendRange(split.validation, members, trainEnd, validationEnd);
+    appendRange(split.test, members, validationEnd, members.length);
   }
   for (const part of [split.train, split.validation, split.test]) part.sort((a, b) => a - b);
   return split;
+}
+
+/** `target.push(...source.slice(start, end))` without the spread, which overflows the stack past ~125k items. */
+function appendRange(target: number[], source: number[], start: number, end: number): void {
+  for (let i = start; i < end; i++) target.push(source[i] as number);
 }
 
 function validateFractions({ train, validation, test }: SplitFractions): void {

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../shared/errors';
 import { encodeTable, fitFeatureSpec } from './features';
-import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, fitLogistic, predictProba } from './logistic';
+import { scoreRows } from './score-rows';
+import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, fitLogistic } from './logistic';
 import type { LogisticFit } from './logistic';
 import { bestF1Threshold, classificationMetrics, logLoss } from './metrics';
 import { stratifiedSplit } from './split';
@@ -32,6 +33,8 @@ export interface TrainResult {
   iterations: number;
   converged: boolean;
   split: SplitIndices;
+  /** Train and validation rows, ascending: the rows the final model was fitted on. */
+  finalRows: number[];
   testProbabilities: number[];
   testLabels: number[];
   /** On the held-out test rows, scored by the model refitted on train + validation. */
@@ -60,12 +63,12 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Trai
   const labels = labelsOf(table, options.target, options.positiveLabel);
   const prepare = (rows: number[]) => {
     const spec = fitFeatureSpec(table, options.inputs, rows);
-    return { spec, X: encodeTable(spec, table, rows), y: pick(labels, rows) };
+    return { spec, X: encodeTable(spec, table, rows, 'float32'), y: pick(labels, rows) };
   };
   const fitOn = ({ X, y }: { X: Matrix; y: Uint8Array }, l2: number, what: string) =>
     requireConverged(fitLogistic(X, y, { l2, maxIterations, tolerance }), `l2=${l2} on the ${what} rows`);
   const score = (spec: FeatureSpec, model: LogisticModel, rows: number[]) =>
-    Array.from(predictProba(model, encodeTable(spec, table, rows)));
+    Array.from(scoreRows(spec, model, table, rows));
 
   const split = stratifiedSplit(labels, fractions, seed);
   progress(
@@ -73,24 +76,28 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Trai
   );
 
   const validationY = Array.from(pick(labels, split.validation));
-  const training = prepare(split.train);
-  const search = l2Grid.map((l2) => {
-    const fit = fitOn(training, l2, 'training');
-    const probabilities = score(training.spec, fit, split.validation);
-    const validationLogLoss = logLoss(validationY, probabilities);
-    progress(`l2=${l2}: validation log loss ${validationLogLoss.toFixed(4)} after ${fit.iterations} Newton steps`);
-    return { l2, validationLogLoss, iterations: fit.iterations, probabilities };
-  });
+  // The train-only design matrix lives only inside this call, so it is garbage before the (larger)
+  // train + validation one is built: at a million rows each takes 100-150 MB.
+  const search = withPrepared(prepare(split.train), (training) =>
+    l2Grid.map((l2) => {
+      const fit = fitOn(training, l2, 'training');
+      const probabilities = score(training.spec, fit, split.validation);
+      const validationLogLoss = logLoss(validationY, probabilities);
+      progress(`l2=${l2}: validation log loss ${validationLogLoss.toFixed(4)} after ${fit.iterations} Newton steps`);
+      return { l2, validationLogLoss, iterations: fit.iterations, probabilities };
+    }),
+  );
   const best = search.reduce((a, b) => (b.validationLogLoss < a.validationLogLoss ? b : a));
   const threshold = bestF1Threshold(validationY, best.probabilities);
   const validationMetrics = classificationMetrics(validationY, best.probabilities, threshold);
   progress(`Chose l2=${best.l2}, threshold ${threshold.toFixed(4)} (validation F1 ${validationMetrics.f1.toFixed(4)})`);
 
-  const finalRows = [...split.train, ...split.validation].sort((a, b) => a - b);
+  const finalRows = mergeAscending(split.train, split.validation);
   progress(`Refitting on ${finalRows.length} train + validation rows`);
-  const final = prepare(finalRows);
-  const { spec } = final;
-  const fit = fitOn(final, best.l2, 'train + validation');
+  const { spec, fit } = withPrepared(prepare(finalRows), (final) => ({
+    spec: final.spec,
+    fit: fitOn(final, best.l2, 'train + validation'),
+  }));
   const testProbabilities = score(spec, fit, split.test);
   const testLabels = Array.from(pick(labels, split.test));
   const metrics = classificationMetrics(testLabels, testProbabilities, threshold);
@@ -104,6 +111,7 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Trai
     iterations: fit.iterations,
     converged: fit.converged,
     split,
+    finalRows,
     testProbabilities,
     testLabels,
     metrics,
@@ -124,7 +132,7 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Trai
 
 /** 1 where the trimmed target equals the positive label, else 0; both classes must occur. */
 function labelsOf(table: RawTable, target: string, positiveLabel: string): Uint8Array {
-  const cells = table.columns[target];
+  const cells = Object.hasOwn(table.columns, target) ? table.columns[target] : undefined;
   if (!cells) throw new InvalidInputError(`Target column "${target}" is not in the table`);
   const labels = Uint8Array.from(cells, (cell) => (cell.trim() === positiveLabel ? 1 : 0));
   const positives = labels.reduce((sum, label) => sum + label, 0);
@@ -134,6 +142,23 @@ function labelsOf(table: RawTable, target: string, positiveLabel: string): Uint8
     );
   }
   return labels;
+}
+
+/** Hands prepared data to `use` and keeps only its result: the caller holds no reference to the matrix. */
+function withPrepared<P, R>(prepared: P, use: (prepared: P) => R): R {
+  return use(prepared);
+}
+
+/** Two ascending index lists as one ascending list (no spread: a spread of 125k+ items overflows the stack). */
+function mergeAscending(a: number[], b: number[]): number[] {
+  const merged = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) {
+    merged[k] =
+      j >= b.length || (i < a.length && (a[i] as number) < (b[j] as number)) ? (a[i++] as number) : (b[j++] as number);
+  }
+  return merged;
 }
 
 function pick(labels: Uint8Array, rows: number[]): Uint8Array {

@@ -37,11 +37,14 @@ export interface FeatureSpec {
   categorical: CategoricalFeature[];
 }
 
-/** A dense row-major matrix. */
+/**
+ * A dense row-major matrix. Design matrices to fit on are float32 (half the memory: one-hot 0/1 and
+ * standardised values need no more); arithmetic on them is always in double.
+ */
 export interface Matrix {
   rows: number;
   cols: number;
-  data: Float64Array;
+  data: Float64Array | Float32Array;
 }
 
 /** A fitted binary logistic regression on the design matrix. */
@@ -50,7 +53,10 @@ export interface LogisticModel {
   intercept: number;
 }
 
-/** A table of raw values as read from CSV, column-major, one string per cell ('' when blank). */
+/**
+ * A table of raw values as read from CSV, column-major, one string per cell ('' when blank).
+ * `columns` has no prototype (see csv-reader.ts), so any column name is a plain key.
+ */
 export interface RawTable {
   header: string[];
   rowCount: number;

@@ -30,9 +30,12 @@ export function parseLabel(value: unknown, positiveLabel?: string | null): { lab
   return { error: `label ${describe(value)} is not understood; send 0/1, true/false${words}${named}` };
 }
 
+/** Objects are named by kind, never stringified: a deeply nested one would overflow JSON.stringify. */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
   const json = JSON.stringify(value) ?? typeof value;
   return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }

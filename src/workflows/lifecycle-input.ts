@@ -29,6 +29,12 @@ export function checkLifecycleInput(input: unknown): MlLifecycleInput {
       problems.push(`${key} must be a number`);
     }
   }
+  for (const key of ['maxCategories', 'maxFeatures'] as const) {
+    const value = candidate[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+      problems.push(`${key} must be a whole number of at least 1`);
+    }
+  }
   if (problems.length > 0) {
     throw ApplicationFailure.create({
       message: `invalid mlLifecycle input: ${problems.join('; ')}`,

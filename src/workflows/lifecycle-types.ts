@@ -16,6 +16,10 @@ export interface MlLifecycleInput {
   minRocAuc?: number;
   /** Set false to register without rolling out. */
   deploy?: boolean;
+  /** Most distinct values a categorical column may have (default 300). */
+  maxCategories?: number;
+  /** Most model features, one per numeric column plus one per category level (default 500). */
+  maxFeatures?: number;
 }
 
 export type LifecycleStep = 'validate' | 'train' | 'export' | 'register' | 'deploy';
@@ -43,4 +47,6 @@ export interface MlLifecycleResult {
   dataSha256: string;
   artifactSha256: string;
   servingVersion: number | null;
+  /** Findings that did not stop the run but deserve a look: target-leak suspects, rows shared by train and test. */
+  warnings: string[];
 }

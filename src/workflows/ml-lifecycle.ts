@@ -66,6 +66,8 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
         positiveLabel: input.positiveLabel,
         idColumn: input.idColumn,
         minRowsPerClass: input.minRowsPerClass ?? DEFAULTS.minRowsPerClass,
+        maxCategories: input.maxCategories,
+        maxFeatures: input.maxFeatures,
       }),
     validationSummary,
   );
@@ -116,6 +118,7 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
     dataSha256: data.dataSha256,
     artifactSha256: exported.onnxSha256,
     servingVersion: outcome.servingVersion,
+    warnings: [...(data.warnings ?? []), ...(trained.warnings ?? [])].map((warning) => warning.message),
   };
 }
 

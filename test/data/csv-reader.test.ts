@@ -38,20 +38,20 @@ describe('readCsvTable', () => {
     const { table, problems } = await readCsvTable(csvFile('\ufeffid , name\n 1 ,  Ann  \n2,   \n'));
     assert.deepEqual(problems, []);
     assert.deepEqual(table.header, ['id', 'name']);
-    assert.deepEqual(table.columns, { id: ['1', '2'], name: ['Ann', ''] });
+    assert.deepEqual({ ...table.columns }, { id: ['1', '2'], name: ['Ann', ''] });
   });
 
   test('keeps quoted commas and line breaks inside one cell', async () => {
     const { table, problems } = await readCsvTable(csvFile('a,b\n"x, y","line 1\nline 2"\n"say ""hi""",z\n'));
     assert.deepEqual(problems, []);
-    assert.deepEqual(table.columns, { a: ['x, y', 'say "hi"'], b: ['line 1\nline 2', 'z'] });
+    assert.deepEqual({ ...table.columns }, { a: ['x, y', 'say "hi"'], b: ['line 1\nline 2', 'z'] });
   });
 
   test('skips blank lines without counting them as rows, and reads CRLF files', async () => {
     const { table, problems } = await readCsvTable(csvFile('a,b\r\n1,2\r\n\r\n3,4\r\n\r\n'));
     assert.deepEqual(problems, []);
     assert.equal(table.rowCount, 2);
-    assert.deepEqual(table.columns, { a: ['1', '3'], b: ['2', '4'] });
+    assert.deepEqual({ ...table.columns }, { a: ['1', '3'], b: ['2', '4'] });
   });
 
   test('leaves out a row with the wrong number of fields and names its data row, CSV line and field counts', async () => {
@@ -112,7 +112,7 @@ describe('readCsvTable', () => {
     assert.equal(problems[0]?.column, 'a');
     assert.match(problems[1]?.message ?? '', /Column 4/);
     assert.deepEqual(table.header, ['a', 'b']);
-    assert.deepEqual(table.columns, { a: ['1'], b: ['2'] });
+    assert.deepEqual({ ...table.columns }, { a: ['1'], b: ['2'] });
   });
 
   test('does not read a file over maxBytes and says how big it is', async () => {
@@ -191,14 +191,14 @@ describe('readCsvTable: separators, line ends and files that are not CSV', () =>
     const { table, problems, delimiter } = await readCsvTable(csvFile(text));
     assert.deepEqual(problems, []);
     assert.equal(delimiter, ';');
-    assert.deepEqual(table.columns, { id: ['1', '2'], note: ['a, b', 'c; d'], amount: ['3.5', '4'] });
+    assert.deepEqual({ ...table.columns }, { id: ['1', '2'], note: ['a, b', 'c; d'], amount: ['3.5', '4'] });
   });
 
   test('keeps reading a comma file whose text cells hold semicolons', async () => {
     const { table, problems, delimiter } = await readCsvTable(csvFile('a,b\nx;y,1\nz;w,2\n'));
     assert.deepEqual(problems, []);
     assert.equal(delimiter, ',');
-    assert.deepEqual(table.columns, { a: ['x;y', 'z;w'], b: ['1', '2'] });
+    assert.deepEqual({ ...table.columns }, { a: ['x;y', 'z;w'], b: ['1', '2'] });
   });
 
   test('finds the separator of a header longer than the part of the file it looks at', async () => {
@@ -242,5 +242,18 @@ describe('readCsvTable: separators, line ends and files that are not CSV', () =>
     for (const path of [dir, '/dev/null', '/dev/zero', join(dir, 'missing.csv')]) {
       await assert.rejects(readCsvTable(path), { name: 'DataAccessError' }, path);
     }
+  });
+});
+
+describe('readCsvTable with column names that are Object.prototype keys', () => {
+  test('keeps columns named __proto__, constructor and toString as plain columns and finds no column it was not given', async () => {
+    const { table } = await readCsvTable(csvFile('__proto__,constructor,toString\n1,a,x\n2,b,y\n'));
+    assert.deepEqual(table.header, ['__proto__', 'constructor', 'toString']);
+    const column = (name: string): unknown => table.columns[name];
+    assert.deepEqual(column('__proto__'), ['1', '2']);
+    assert.deepEqual(column('constructor'), ['a', 'b']);
+    assert.deepEqual(column('toString'), ['x', 'y']);
+    assert.deepEqual(Object.keys(table.columns), ['__proto__', 'constructor', 'toString']);
+    assert.equal(column('hasOwnProperty'), undefined);
   });
 });

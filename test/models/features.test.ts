@@ -25,7 +25,7 @@ const TABLE: RawTable = {
 };
 const TRAIN_ROWS = [0, 1, 2, 3, 4];
 
-function row(matrix: { cols: number; data: Float64Array }, index: number): number[] {
+function row(matrix: { cols: number; data: Float64Array | Float32Array }, index: number): number[] {
   return Array.from(matrix.data.subarray(index * matrix.cols, (index + 1) * matrix.cols));
 }
 

@@ -86,7 +86,7 @@ describe('trainLogisticModel on the Telco churn data', () => {
   test('the final model is refitted on train + validation, not on train alone', () => {
     const finalRows = [...result.split.train, ...result.split.validation].sort((a, b) => a - b);
     const refit = fitLogistic(
-      encodeTable(fitFeatureSpec(table, options.inputs, finalRows), table, finalRows),
+      encodeTable(fitFeatureSpec(table, options.inputs, finalRows), table, finalRows, 'float32'),
       Uint8Array.from(finalRows, (row) => (table.columns.Churn?.[row] === 'Yes' ? 1 : 0)),
       { l2: result.l2 },
     );
