@@ -45,7 +45,21 @@ export function createDeployModel({ registry, scoringUrl, adminToken }: DeployDe
     let mismatched = 0;
     let worst = '';
     for (let start = 0; start < expected.records.length; start += SMOKE_BATCH) {
-      const answers = await client.predict(modelName, version, expected.records.slice(start, start + SMOKE_BATCH));
+      let answers: number[];
+      try {
+        answers = await client.predict(modelName, version, expected.records.slice(start, start + SMOKE_BATCH));
+      } catch (err) {
+        // A 4xx is the server refusing the model's own held-back rows (e.g. a category only the test
+        // split has): a retry gets the same answer, so the version is rejected now.
+        if (err instanceof ScoringHttpError && err.status < 500) {
+          return reject(
+            `smoke test failed: the server refused held-back rows ${start + 1}-${Math.min(start + SMOKE_BATCH, expected.records.length)}: ${err.message}`,
+            start,
+            null,
+          );
+        }
+        throw err;
+      }
       answers.forEach((actual, offset) => {
         const want = expected.probabilities[start + offset] ?? Number.NaN;
         const diff = Math.abs(actual - want);

@@ -54,8 +54,12 @@ export class ScoringClient {
       throw new Error(`scoring server at ${this.baseUrl} unreachable (${method} ${path}): ${(err as Error).message}`);
     }
     const text = await response.text();
-    if (!response.ok)
-      throw new ScoringHttpError(`${method} ${path} answered ${response.status}: ${text}`, response.status);
+    if (!response.ok) {
+      throw new ScoringHttpError(
+        `${method} ${path} answered ${response.status}: ${errorExcerpt(text)}`,
+        response.status,
+      );
+    }
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 }
@@ -68,4 +72,30 @@ export class ScoringHttpError extends Error {
   ) {
     super(message);
   }
+}
+
+const ERROR_EXCERPT_CHARS = 500;
+
+/**
+ * The server's `error` line and its first problem; the details can list a problem per row (100 KB and
+ * more), too much for a workflow result or a log line.
+ */
+function errorExcerpt(text: string): string {
+  let message = text;
+  try {
+    const body = JSON.parse(text) as {
+      error?: unknown;
+      details?: { row?: unknown; field?: unknown; message?: unknown }[];
+    };
+    const first = Array.isArray(body.details) ? body.details[0] : undefined;
+    if (typeof body.error === 'string') {
+      const field = typeof first?.field === 'string' ? `${first.field}: ` : '';
+      message = typeof first?.message === 'string' ? `${body.error}; first: ${field}${first.message}` : body.error;
+    }
+  } catch {
+    // Not JSON: the text itself, cut below.
+  }
+  return message.length > ERROR_EXCERPT_CHARS
+    ? `${message.slice(0, ERROR_EXCERPT_CHARS)}… (${message.length} chars)`
+    : message;
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ConvergenceError } from '../models/training';
-import { InvalidDataError, InvalidInputError } from '../shared/errors';
+import { InvalidDataError, InvalidInputError, ResourceLimitError } from '../shared/errors';
 import type { TrainJob } from './train-job';
 import type { TrainThreadMessage } from './train-thread-messages';
 import type { TrainedModel } from './types';
@@ -42,7 +42,7 @@ export function runTrainJobInThread(job: TrainJob, options: TrainThreadOptions =
       else outcome ??= { error: rebuildError(message) };
     });
     // An uncaught error in the thread, e.g. ERR_WORKER_OUT_OF_MEMORY when a data set is too big for the heap.
-    thread.on('error', (error) => (outcome ??= { error }));
+    thread.on('error', (error) => (outcome ??= { error: typedThreadError(error) }));
     thread.on('exit', (code) => {
       signal?.removeEventListener('abort', abort);
       if (outcome === undefined) reject(new Error(`The training thread stopped (exit code ${code}) without a result`));
@@ -68,4 +68,13 @@ function rebuildError(message: Extract<TrainThreadMessage, { kind: 'error' }>): 
   }
   if (message.stack !== undefined) error.stack = message.stack;
   return error;
+}
+
+/** Running out of heap is not a passing fault: the same data would run out again on a retry. */
+function typedThreadError(error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
+  return new ResourceLimitError(
+    `Training ran out of memory (${error.message}). Train on fewer rows or columns, or give the worker more heap ` +
+      '(NODE_OPTIONS=--max-old-space-size=8192).',
+  );
 }

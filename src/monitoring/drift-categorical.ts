@@ -17,7 +17,10 @@ export function measureCategorical(
 ): Measurement {
   const counts = countLevels(raw, rows);
   const levels = [...new Set([...Object.keys(reference.levelShares), ...counts.keys()])];
-  const referenceShares = levels.map((level) => reference.levelShares[level] ?? 0);
+  // Own keys only: a live level named "constructor" must not read Object.prototype's.
+  const referenceShares = levels.map((level) =>
+    Object.hasOwn(reference.levelShares, level) ? (reference.levelShares[level] ?? 0) : 0,
+  );
   const liveShares = levels.map((level) => (counts.get(level) ?? 0) / rows);
   const liveMissingShare = (counts.get('') ?? 0) / rows;
   const histogram = cappedHistogram(levels, referenceShares, liveShares);

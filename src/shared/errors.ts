@@ -44,6 +44,11 @@ export class DataAccessError extends Error {
   override readonly name = 'DataAccessError';
 }
 
+/** The job needs more memory than a worker may give it (e.g. the training thread's heap ran out). */
+export class ResourceLimitError extends Error {
+  override readonly name = 'ResourceLimitError';
+}
+
 /** A stored artifact does not match its recorded sha256. */
 export class ArtifactIntegrityError extends Error {
   override readonly name = 'ArtifactIntegrityError';
@@ -55,6 +60,8 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'InvalidInputError',
   'DataAccessError',
   'ArtifactIntegrityError',
+  // The same data needs the same memory on a retry.
+  'ResourceLimitError',
   // Training that does not converge will not converge on a retry either (src/models/training.ts).
   'ConvergenceError',
 ];

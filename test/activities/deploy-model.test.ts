@@ -36,14 +36,19 @@ describe('deployModel activity', () => {
     await fixture.cleanup();
   });
 
-  async function register(version: number, expected: number[]): Promise<number> {
+  async function register(
+    version: number,
+    expected: number[],
+    records = RECORDS,
+    runId = `run-${version}`,
+  ): Promise<number> {
     const record = await fixture.version('churn', version);
     writeFileSync(
       record.expectedPath,
-      JSON.stringify({ records: RECORDS, probabilities: expected } satisfies ExpectedOutputsFile),
+      JSON.stringify({ records, probabilities: expected } satisfies ExpectedOutputsFile),
     );
     const { version: _assigned, createdAt: _created, ...entry } = record;
-    return registry.register({ ...entry, runId: `run-${version}` }).record.version;
+    return registry.register({ ...entry, runId }).record.version;
   }
 
   const deploy = (version: number): Promise<DeployOutcome> =>
@@ -98,5 +103,17 @@ describe('deployModel activity', () => {
     const outcome = await deploy(1);
     assert.equal(outcome.deployed, true);
     assert.equal(registry.listDeployments('churn').length, before);
+  });
+
+  it('rejects at once, with a bounded reason, a version whose held-back rows the server refuses', async () => {
+    // 600 rows with a contract type the model never saw: the server answers 400 with a problem per row.
+    const records = Array.from({ length: 600 }, (_, i) => ({ ...RECORDS[i % RECORDS.length], Contract: 'Ten year' }));
+    const version = await register(2, new Array<number>(records.length).fill(0.5), records, 'run-refused');
+    const outcome = await deploy(version);
+    assert.equal(outcome.deployed, false);
+    assert.match(outcome.reason, /smoke test failed: the server refused held-back rows 1-600: .*400.*Contract/);
+    assert.match(outcome.reason, /version 1 keeps serving$/);
+    assert.ok(outcome.reason.length < 1_000, `reason of ${outcome.reason.length} chars`);
+    assert.equal(registry.getServing('churn')?.version, 1);
   });
 });

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLatestReport } from '../../monitoring/report-files';
 import { loadConfig } from '../../shared/config';
@@ -15,6 +15,8 @@ export async function runDriftReportCommand(options: { model?: string }): Promis
     found = true;
     console.log(`${decodeURIComponent(model)}: ${latest.htmlPath}`);
     console.log(`  json: ${latest.jsonPath} (${latest.drifted ? 'drift' : 'no drift'}, ${latest.stamp})`);
+    const decision = await readDecision(latest.jsonPath);
+    if (decision) console.log(`  decision: ${decision.decision} — ${decision.reason}`);
   }
   if (!found) {
     throw new Error(
@@ -22,4 +24,13 @@ export async function runDriftReportCommand(options: { model?: string }): Promis
         'once its window holds enough logged predictions (100 by default); run "mlcycle monitor --model NAME --trigger"',
     );
   }
+}
+
+/** The monitor's decision, written into the report's JSON after the run decided; absent in older reports. */
+async function readDecision(jsonPath: string): Promise<{ decision: string; reason: string } | undefined> {
+  const report = JSON.parse(await readFile(jsonPath, 'utf8')) as {
+    decision?: { decision?: unknown; reason?: unknown };
+  };
+  const { decision, reason } = report.decision ?? {};
+  return typeof decision === 'string' && typeof reason === 'string' ? { decision, reason } : undefined;
 }

@@ -36,6 +36,8 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
       `started mlLifecycle ${workflowId}: ${workflowRunUrl(config.uiBaseUrl, config.namespace, workflowId, handle.firstExecutionRunId)}`,
     );
     const result = await followLifecycle(handle, (line) => console.log(line));
+    // Warnings (target-leak suspects, rows shared by train and test) stand out above the result.
+    for (const warning of result.warnings ?? []) console.log(`warning: ${warning}`);
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await client.connection.close();
