@@ -98,6 +98,8 @@ export class PredictionLog {
   private readonly knownLabels = new Map<string, string>();
   private readonly timer: NodeJS.Timeout;
   private soon: NodeJS.Immediate | undefined;
+  /** Callers of `whenFlushed`, released when the queue is next empty. */
+  private flushWaiters: (() => void)[] = [];
   private closed = false;
   private written = 0;
   private rejected = 0;
@@ -199,6 +201,18 @@ export class PredictionLog {
     return written;
   }
 
+  /**
+   * Resolves once the queue is empty: at once when nothing waits, else after the write (timer, full batch,
+   * `flush` or `close`) that empties it. For a caller that must read back what it logged without forcing
+   * an early write.
+   */
+  whenFlushed(): Promise<void> {
+    if (this.closed || this.queue.length === 0) return Promise.resolve();
+    // Someone waits for the write now, so the timer that makes it must keep the process alive until then.
+    this.timer.ref();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
   /** Writes what is queued, stops the timer and closes the database; what cannot be written counts as dropped. */
   close(): void {
     if (this.closed) return;
@@ -208,6 +222,7 @@ export class PredictionLog {
     this.queue.discard();
     this.closed = true;
     this.db.close();
+    this.releaseFlushWaiters();
   }
 
   stats(): PredictionLogStats {
@@ -359,7 +374,13 @@ export class PredictionLog {
     this.failuresInARow = 0;
     this.retryAt = 0;
     this.written += rows.length;
+    if (this.queue.length === 0) this.releaseFlushWaiters();
     return rows.length;
+  }
+
+  private releaseFlushWaiters(): void {
+    this.timer.unref();
+    for (const resolve of this.flushWaiters.splice(0)) resolve();
   }
 
   private autoPrune(now: number): void {

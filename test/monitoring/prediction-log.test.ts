@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseLabel } from '../../src/monitoring/prediction-log-labels';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
 import type { PredictionLogEntry, PredictionLogOptions } from '../../src/monitoring/prediction-log';
+import { waitFor } from '../helpers/wait-for';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse('2025-03-01T00:00:00.000Z');
@@ -52,15 +52,8 @@ function entry(i: number, overrides: Partial<PredictionLogEntry> = {}): Predicti
 }
 
 const range = (n: number, start = 0) => Array.from({ length: n }, (_, i) => start + i);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(10);
-  }
-}
+/** One turn of the event loop: a write `append` scheduled for a full batch (`setImmediate`) has run after it. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('PredictionLog', () => {
   let home: string;
@@ -135,25 +128,15 @@ describe('PredictionLog', () => {
       assert.throws(() => log.readWindow('churn', { to: T0, limit: 0 }), RangeError);
     });
 
-    it('reads back 100,000 rows of 19 Telco features intact and reports how long it took', (t) => {
+    // How fast it reads is measured by `npm run bench:drift`; this checks that a window that size comes back whole.
+    it('reads back 100,000 rows of 19 Telco features intact', () => {
       const log = open({ maxQueue: 200_000 });
       const rows = 100_000;
-      const started = performance.now();
       for (let i = 0; i < rows; i += 2000) {
         log.append(range(2000, i).map((j) => entry(j, { time: T0 + j, features: telco(j) })));
       }
       log.flush();
-      const written = performance.now() - started;
-      log.readWindow('churn', { to: T0 + rows, limit: 10 }); // warm the statement and the page cache once
-      const timings: number[] = [];
-      let window = log.readWindow('churn', { to: T0 + rows });
-      for (let run = 0; run < 3; run++) {
-        const start = performance.now();
-        window = log.readWindow('churn', { to: T0 + rows });
-        timings.push(performance.now() - start);
-      }
-      t.diagnostic(`append + flush of ${rows} rows: ${written.toFixed(0)} ms`);
-      t.diagnostic(`readWindow of ${rows} rows x 19 features: ${timings.map((ms) => ms.toFixed(0)).join(' / ')} ms`);
+      const window = log.readWindow('churn', { to: T0 + rows });
       assert.equal(window.rows, rows);
       assert.equal(Object.keys(window.columns).length, 19);
       assert.equal(window.columns.TotalCharges?.[rows - 1], telco(rows - 1).TotalCharges);
@@ -167,7 +150,8 @@ describe('PredictionLog', () => {
       log.append([entry(0), entry(1)]);
       assert.deepEqual(storedIds(), [], 'append wrote synchronously');
       assert.equal(log.stats().queued, 2);
-      await waitFor(() => storedIds().length === 2);
+      await log.whenFlushed();
+      assert.deepEqual(storedIds(), ['p-0', 'p-1']);
       assert.deepEqual(log.stats(), {
         queued: 0,
         written: 2,
@@ -182,10 +166,11 @@ describe('PredictionLog', () => {
     it('writes as soon as maxBatch entries wait, without waiting for the timer', async () => {
       const log = open({ maxBatch: 10 });
       log.append(range(9).map((i) => entry(i)));
-      await sleep(20);
+      await nextTurn();
       assert.equal(storedIds().length, 0);
       log.append([entry(9), entry(10), entry(11)]);
-      await waitFor(() => storedIds().length === 12);
+      await log.whenFlushed();
+      assert.equal(storedIds().length, 12);
     });
 
     it('bounds its queue by dropping the oldest entries and counting them', () => {
@@ -283,7 +268,7 @@ describe('PredictionLog', () => {
     it('prunes on its own once pruneIntervalMs has passed', async () => {
       const log = open({ retentionDays: 1, flushIntervalMs: 10, pruneIntervalMs: 20 });
       log.append([entry(0, { time: Date.now() - 2 * DAY }), entry(1, { time: Date.now() })]);
-      await waitFor(() => log.stats().pruned.byAge === 1);
+      await waitFor(() => log.stats().pruned.byAge === 1, { what: 'the timer to prune the old row' });
       assert.deepEqual(storedIds(), ['p-1']);
     });
   });
