@@ -128,12 +128,9 @@ describe('profileTable', () => {
   });
 
   // danfojs' own median is quadratic on a 0/1 column (48 s at 200,000 rows); profile.ts sorts once instead.
-  // Speed is measured by benchmarks, not asserted here: the time is printed for a person to see.
-  test('profiles a 0/1 column of 200,000 rows with danfojs', async (t) => {
+  test('profiles a 0/1 column of 200,000 rows with danfojs', async () => {
     const big = tableFromCsvText(generateTelcoCsv({ rows: 200_000, seed: 4 }));
-    const started = Date.now();
     const [senior] = await profileTable(big, [{ name: 'SeniorCitizen', kind: 'numeric' }]);
-    t.diagnostic(`profiled 200,000 rows in ${Date.now() - started} ms`);
     assert.equal(senior?.rowsProfiled, 200_000);
   });
 });

@@ -8,7 +8,7 @@ import { exportLogisticToOnnx } from '../../src/models/onnx-export';
 import { OnnxScorer, recordsToFeeds } from '../../src/models/onnx-scorer';
 import type { InputColumn, RawRecord } from '../../src/models/types';
 import { ArtifactIntegrityError } from '../../src/shared/errors';
-import { largeFixture, maxAbsDiff, referenceProbabilities, smallModel, smallRecords, smallSpec } from './onnx-fixture';
+import { maxAbsDiff, referenceProbabilities, smallModel, smallRecords, smallSpec } from './onnx-fixture';
 
 const meta = { modelName: 'churn', version: 1, producerVersion: '0.1.0' };
 const bytes = exportLogisticToOnnx(smallSpec, smallModel, meta);
@@ -113,31 +113,5 @@ describe('OnnxScorer', () => {
       );
       return true;
     });
-  });
-
-  it('reports single-row and 1,000-row latency (printed, not asserted)', async () => {
-    const { spec, model, records } = largeFixture(7, 1000);
-    const wide = await OnnxScorer.fromBytes(exportLogisticToOnnx(spec, model, meta));
-    try {
-      const single = [records[0] as RawRecord];
-      const timeMs = async (rows: RawRecord[], runs: number) => {
-        const samples: number[] = [];
-        for (let i = 0; i < runs; i++) {
-          const start = process.hrtime.bigint();
-          await wide.score(spec.inputs, rows);
-          samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-        }
-        samples.sort((a, b) => a - b);
-        return { p50: samples[runs >> 1] as number, p95: samples[Math.floor(runs * 0.95)] as number };
-      };
-      await timeMs(records, 5); // warm-up
-      const one = await timeMs(single, 500);
-      const batch = await timeMs(records, 50);
-      console.log(`# 46-weight model, 1 row: p50 ${one.p50.toFixed(3)} ms, p95 ${one.p95.toFixed(3)} ms`);
-      console.log(`# 46-weight model, 1000 rows: p50 ${batch.p50.toFixed(3)} ms, p95 ${batch.p95.toFixed(3)} ms`);
-      assert.ok(one.p50 > 0 && batch.p50 > 0);
-    } finally {
-      await wide.release();
-    }
   });
 });

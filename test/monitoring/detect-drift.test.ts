@@ -373,8 +373,9 @@ describe('detectDrift with labelled feedback', () => {
   });
 });
 
-describe('detectDrift speed', () => {
-  test('compares a 100,000-row window of 19 Telco features and reports how long it took', (t) => {
+// How long this takes is measured by `npm run bench:drift`, not here.
+describe('detectDrift at scale', () => {
+  test('tests all 19 Telco features of a 100,000-row window drawn like the reference and finds no dataset drift', () => {
     const parse = (rows: number, seed: number) => {
       const [header = [], ...data] = Papa.parse<string[]>(generateTelcoCsv({ rows, seed }), {
         skipEmptyLines: true,
@@ -419,11 +420,7 @@ describe('detectDrift speed', () => {
       labelled: [],
     };
     const config = resolveDriftConfig();
-    detectDrift(baseline, window, config, META); // warm-up: the first call also compiles the code
-    const started = performance.now();
     const report = detectDrift(baseline, window, config, META);
-    const elapsed = performance.now() - started;
-    t.diagnostic(`detectDrift on ${window.rows} rows × ${inputs.length} features: ${elapsed.toFixed(0)} ms`);
     assert.equal(report.features.length, 19);
     assert.equal(report.datasetDrift, false);
   });

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
@@ -21,11 +20,6 @@ interface PredictBody {
 
 const FAR_FUTURE = Date.parse('2100-01-01T00:00:00.000Z');
 const INPUTS = SPEC.inputs.map((input) => input.name);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 describe('prediction log behind the scoring server', () => {
   let fixture: Fixture;
@@ -137,63 +131,6 @@ describe('prediction log behind the scoring server', () => {
       assert.equal(log.stats().queued, RECORDS.length);
       await server.close();
       assert.equal(log.stats().written, RECORDS.length);
-    });
-
-    it('adds little to /predict latency for 1 and 1,000 records (measured, logging on vs off)', async (t) => {
-      // Its own log that writes only when told: the requests measure what logging adds to them, and the
-      // flush afterwards what writing costs the event loop between requests.
-      const measured = PredictionLog.open(home, {
-        flushIntervalMs: 3_600_000,
-        maxBatch: 1_000_000,
-        maxQueue: 1_000_000,
-      });
-      const logging = buildScoringApp({ pool, predictionLog: measured });
-      const plain = buildScoringApp({ pool });
-      try {
-        for (const [size, rounds] of [
-          [1, 400],
-          [1000, 40],
-        ] as const) {
-          const payload = JSON.stringify({
-            records: Array.from({ length: size }, (_, i) => RECORDS[i % RECORDS.length]),
-          });
-          const timings = { on: [] as number[], off: [] as number[] };
-          // Interleaved, so a busy moment of the machine hits both alike; the first rounds warm up.
-          for (let round = -5; round < rounds; round++) {
-            for (const [mode, target] of [
-              ['on', logging],
-              ['off', plain],
-            ] as const) {
-              const start = performance.now();
-              const response = await target.inject({
-                method: 'POST',
-                url: '/predict',
-                headers: { 'content-type': 'application/json' },
-                payload,
-              });
-              const elapsed = performance.now() - start;
-              assert.equal(response.statusCode, 200);
-              if (round >= 0) timings[mode].push(elapsed);
-            }
-          }
-          const started = performance.now();
-          const written = measured.flush();
-          const writeMs = performance.now() - started;
-          assert.equal(written, size * (rounds + 5));
-          const added = median(timings.on) - median(timings.off);
-          t.diagnostic(
-            `/predict ${size} record(s), median of ${rounds}: logging off ${median(timings.off).toFixed(3)} ms, ` +
-              `on ${median(timings.on).toFixed(3)} ms (added ${added.toFixed(3)} ms); writing the log later: ` +
-              `${((writeMs / written) * size).toFixed(3)} ms per request (${((writeMs / written) * 1000).toFixed(1)} µs per record)`,
-          );
-          assert.ok(added < 5, `logging added ${added.toFixed(3)} ms to a request of ${size} records`);
-        }
-        assert.equal(measured.stats().dropped, 0);
-      } finally {
-        await logging.close();
-        await plain.close();
-        measured.close();
-      }
     });
   });
 
