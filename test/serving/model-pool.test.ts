@@ -9,9 +9,14 @@ import { ServingError } from '../../src/serving/problems';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS, referenceProbabilities, SPEC } from './helpers';
 
-/** Real ONNX scorers, with every load and release counted. */
+/** Real ONNX scorers, with every load and release counted, and a promise for the release of a version. */
 function countingLoader() {
   const counts = { loads: 0, releases: 0, released: [] as number[] };
+  const releaseWaiters = new Map<number, () => void>();
+  const whenReleased = (version: number) =>
+    counts.released.includes(version)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => releaseWaiters.set(version, resolve));
   const load = async (record: ModelVersionRecord): Promise<Scorer> => {
     counts.loads++;
     const scorer = await OnnxScorer.fromFile(record.artifactPath, record.artifactSha256);
@@ -20,14 +25,19 @@ function countingLoader() {
       release: async () => {
         counts.releases++;
         counts.released.push(record.version);
+        releaseWaiters.get(record.version)?.();
         await scorer.release();
       },
     };
   };
-  return { counts, load };
+  return { counts, load, whenReleased };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * One turn of the event loop. The pool releases a session in a callback of the promise that loaded it;
+ * after this turn every such callback already due has run, so a version not released by then is kept.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('ModelPool', () => {
   let fixture: Fixture;
@@ -97,7 +107,7 @@ describe('ModelPool', () => {
   });
 
   it('keeps a replaced version for the request that captured it and releases it when that request ends', async () => {
-    const { counts, load } = countingLoader();
+    const { counts, load, whenReleased } = countingLoader();
     const pool = new ModelPool({ source: new InMemorySource().add(v1).add(v2), load });
     try {
       await pool.promote('churn', 1);
@@ -108,12 +118,12 @@ describe('ModelPool', () => {
         return { version: record.version, scores: await scorer.score(SPEC.inputs, RECORDS) };
       });
       assert.equal(await pool.promote('churn', 2), 1);
-      await settle();
+      await nextTurn();
       assert.deepEqual(counts.released, [], 'v1 is still in use');
       promoted();
       const answer = await inFlight;
       assert.equal(answer.version, 1);
-      await settle();
+      await whenReleased(1);
       assert.deepEqual(counts.released, [1]);
       assert.deepEqual(
         pool.describe()[0]?.loaded.map((l) => l.version),
@@ -126,17 +136,17 @@ describe('ModelPool', () => {
   });
 
   it('keeps a staged version loaded until it is unstaged', async () => {
-    const { counts, load } = countingLoader();
+    const { counts, load, whenReleased } = countingLoader();
     const pool = new ModelPool({ source: new InMemorySource().add(v1).add(v2), load });
     try {
       await pool.promote('churn', 1);
       await pool.stage('churn', 2);
       await pool.withModel('churn', 2, () => Promise.resolve());
-      await settle();
+      await nextTurn();
       assert.equal(counts.loads, 2);
       assert.deepEqual(counts.released, []);
       pool.unstage('churn', 2);
-      await settle();
+      await whenReleased(2);
       assert.deepEqual(counts.released, [2]);
     } finally {
       await pool.close();

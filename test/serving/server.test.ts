@@ -5,6 +5,7 @@ import type { ModelVersionRecord } from '../../src/registry/types';
 import { startScoringServer } from '../../src/serving/server';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS, referenceProbabilities } from './helpers';
+import { waitFor } from '../helpers/wait-for';
 
 const CLIENTS = 8;
 
@@ -28,14 +29,6 @@ async function post(url: string, body: unknown, method = 'POST'): Promise<{ stat
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as PredictJson };
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('scoring server over real HTTP', () => {
@@ -96,11 +89,11 @@ describe('scoring server over real HTTP', () => {
 
     try {
       const clients = Array.from({ length: CLIENTS }, (_, id) => client(id));
-      await waitFor(() => answers.length >= 200);
+      await waitFor(() => answers.length >= 200, { what: '200 answers before the promotion' });
       const promoted = await post(`${server.url}/admin/models/churn/serving`, { version: 2 }, 'PUT');
       promotedAt = performance.now();
       assert.equal(promoted.status, 200);
-      await waitFor(() => afterPromotion() >= 200);
+      await waitFor(() => afterPromotion() >= 200, { what: '200 answers after the promotion' });
       stop = true;
       await Promise.all(clients);
 
