@@ -1,13 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ScheduleClient } from '@temporalio/client';
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
+import { waitFor } from '../helpers/wait-for';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'mlcycle.cjs');
 
@@ -35,18 +37,14 @@ function startCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Running
     child,
     output: () => output,
     waitFor: (text, timeoutMs = 120_000) =>
-      new Promise((resolvePromise, reject) => {
-        const started = Date.now();
-        const check = (): void => {
-          if (output.includes(text)) return resolvePromise();
-          if (child.exitCode !== null)
-            return reject(new Error(`exited ${child.exitCode} before "${text}":\n${output}`));
-          if (Date.now() - started > timeoutMs)
-            return reject(new Error(`no "${text}" after ${timeoutMs} ms:\n${output}`));
-          setTimeout(check, 100);
-        };
-        check();
-      }),
+      waitFor(
+        () => {
+          if (output.includes(text)) return true;
+          if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before "${text}":\n${output}`);
+          return false;
+        },
+        { timeoutMs, intervalMs: 100, what: () => `"${text}" in the output:\n${output}` },
+      ),
   };
 }
 
@@ -72,12 +70,71 @@ function assertQuietConsole(output: string): void {
   assert.deepEqual(foreign, [], `only mlcycle's own lines on the console:\n${output}`);
 }
 
+/** How many of `ids` the prediction log under `home` holds, read as the drift monitor reads it: from the file. */
+function loggedCount(home: string, ids: string[]): number {
+  const db = new Database(join(home, 'monitoring', 'predictions.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const stored = new Set(db.prepare<[], string>('SELECT id FROM predictions').pluck().all());
+    return ids.filter((id) => stored.has(id)).length;
+  } finally {
+    db.close();
+  }
+}
+
+// One stack for the whole file: `before` starts `dev` as a user would, each `it` is one step a user
+// takes against it, in order (node:test runs them one after another), so a failing step names what broke.
 describe('the mlcycle CLI as a user runs it', () => {
   const home = tempHome('cli');
   const started: Running[] = [];
-  // A test that failed half-way still stops its stack the way a user would (Ctrl-C), so `dev` stops the
+  let env: NodeJS.ProcessEnv;
+  let ports: { temporal: number; ui: number; scoring: number };
+  let uiLink: RegExp;
+  let scoring: string;
+  let dev: Running;
+  let connection: Connection | undefined;
+  let schedules: ScheduleClient;
+  /** The id of the first run, the one `dev` started for the sample model. */
+  let firstRunId: string;
+  const requestPath = join(home, 'data', 'sample-request.json');
+  const expectedInput = { modelName: 'telco-churn', dataUri: resolve(TELCO_CSV) };
+  const retrainInput = async (): Promise<unknown> => {
+    const { action } = await schedules.getHandle('retrain-telco-churn').describe();
+    return action.type === 'startWorkflow' ? action.args?.[0] : undefined;
+  };
+  const predictSample = () =>
+    fetch(`${scoring}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: readFileSync(requestPath),
+    });
+
+  before(async () => {
+    ports = { temporal: await freePort(), ui: await freePort(), scoring: await freePort() };
+    // The environment `npm start` gets, custom ports and no TEMPORAL_ADDRESS: every other command
+    // below runs with exactly this and must reach the same stack.
+    env = {
+      MLCYCLE_HOME: home,
+      MLCYCLE_PORT: String(ports.scoring),
+      MLCYCLE_TEMPORAL_PORT: String(ports.temporal),
+      MLCYCLE_UI_PORT: String(ports.ui),
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      // The worker reads data only from the data home and these folders: the Telco CSV's.
+      MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
+    };
+    uiLink = new RegExp(`http://localhost:${ports.ui}/namespaces/default/workflows/`);
+    scoring = `http://127.0.0.1:${ports.scoring}`;
+    dev = startCli(['dev'], env);
+    started.push(dev);
+    await dev.waitFor('serving until Ctrl-C');
+    connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    schedules = new Client({ connection }).schedule;
+  });
+
+  // A step that failed half-way still stops its stack the way a user would (Ctrl-C), so `dev` stops the
   // dev server it started; SIGKILL only if that hangs.
   after(async () => {
+    await connection?.close();
     for (const running of started) {
       if (running.child.exitCode !== null) continue;
       const exited = once(running.child, 'exit');
@@ -88,35 +145,19 @@ describe('the mlcycle CLI as a user runs it', () => {
     }
   });
 
-  it('`dev` starts the stack quietly, trains and serves the sample model; every command run with the same custom ports reaches it; Ctrl-C stops all, and a restart finds both again', async () => {
-    const ports = { temporal: await freePort(), ui: await freePort(), scoring: await freePort() };
-    // The environment `npm start` gets, custom ports and no TEMPORAL_ADDRESS: every other command
-    // below runs with exactly this and must reach the same stack.
-    const env = {
-      MLCYCLE_HOME: home,
-      MLCYCLE_PORT: String(ports.scoring),
-      MLCYCLE_TEMPORAL_PORT: String(ports.temporal),
-      MLCYCLE_UI_PORT: String(ports.ui),
-      TEMPORAL_ADDRESS: '',
-      TEMPORAL_UI_URL: '',
-      // The worker reads data only from the data home and these folders: the Telco CSV's.
-      MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
-    };
-    const uiLink = new RegExp(`http://localhost:${ports.ui}/namespaces/default/workflows/`);
-    const dev = startCli(['dev'], env);
-    started.push(dev);
-    await dev.waitFor('serving until Ctrl-C');
+  it('`dev` trains and deploys the sample model, creates its drift monitor schedule and links the run on the custom UI port', async () => {
     assert.match(dev.output(), /telco-churn v1 deployed: smoke test passed/);
     assert.match(dev.output(), /drift monitor schedule drift-monitor-telco-churn created \(every 1h/);
     const link = dev
       .output()
       .match(/http:\/\/localhost:(\d+)\/namespaces\/default\/workflows\/(telco-churn-sample-\w+)\//);
     assert.equal(link?.[1], String(ports.ui));
+    firstRunId = link?.[2] ?? '';
     const ui = await fetch(`http://localhost:${ports.ui}/`);
     assert.equal(ui.status, 200, 'the Web UI answers');
+  });
 
-    // The console carries the README's lines only: no Temporal banner, no worker log lines; those are
-    // in the log files under the data home, whose folder the first line names.
+  it('`dev` prints only its own lines; the Temporal banner and worker logs go to log files under the data home', () => {
     assertQuietConsole(dev.output());
     assert.match(dev.output(), /^mlcycle \| data home .*; logs of the worker and the dev server in .*logs\/$/m);
     const logs = {
@@ -125,21 +166,17 @@ describe('the mlcycle CLI as a user runs it', () => {
     };
     assert.match(readFileSync(logs.devServer, 'utf8'), /Temporal Server: +localhost:\d+/, 'the banner went to the log');
     assert.match(readFileSync(logs.worker, 'utf8'), /INFO +model deployed/, 'activity logs went to the log');
+  });
 
-    // The sample request names its model, so it keeps working when several models serve.
-    const scoring = `http://127.0.0.1:${ports.scoring}`;
+  it('the scoring server is ready and answers the printed sample request, which names its model', async () => {
     assert.equal((await fetch(`${scoring}/health/ready`)).status, 200);
-    const requestPath = join(home, 'data', 'sample-request.json');
     assert.match(dev.output(), new RegExp(`-d @\\S*${basename(requestPath)}`));
     const sampleRequest = JSON.parse(readFileSync(requestPath, 'utf8')) as { model?: string };
     assert.equal(sampleRequest.model, 'telco-churn');
-    const predicted = await fetch(`${scoring}/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: readFileSync(requestPath),
-    });
-    assert.equal(predicted.status, 200);
+    assert.equal((await predictSample()).status, 200);
+  });
 
+  it('`monitor --trigger --wait` runs the drift monitor over logged traffic and prints its decision, reason and report; `drift report` names it', async () => {
     // Live traffic like the training data, then the schedule triggered from the CLI with --wait: it
     // waits for that run and prints its decision, reason and report.
     const traffic = Papa.parse<Record<string, string>>(readFileSync(join(home, 'data', 'telco-sample.csv'), 'utf8'), {
@@ -154,7 +191,9 @@ describe('the mlcycle CLI as a user runs it', () => {
       body: JSON.stringify({ records: traffic }),
     });
     assert.equal(scored.status, 200);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the prediction log writes every 200 ms
+    // The server writes its log on a timer; the monitor reads the file, so the rows must be in it first.
+    const ids = ((await scored.json()) as { predictions: { id: string }[] }).predictions.map((p) => p.id);
+    await waitFor(() => loggedCount(home, ids) === ids.length, { what: 'the 300 predictions in the log file' });
     const trigger = await runCli(['monitor', '--model', 'telco-churn', '--trigger', '--wait'], env);
     assert.equal(trigger.code, 0, trigger.output);
     assert.match(trigger.output, /drift-monitor-telco-churn: started driftMonitor drift-monitor-telco-churn-\S+: /);
@@ -167,10 +206,9 @@ describe('the mlcycle CLI as a user runs it', () => {
     assert.equal(report.code, 0, report.output);
     assert.match(report.output, /telco-churn: .*monitoring\/reports\/telco-churn\/.*\.html/);
     assert.match(report.output, /^ {2}decision: no-drift — .+/m, 'the report names the decision the run took');
+  });
 
-    // Schedule management from the CLI, checked against what Temporal itself reports.
-    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
-    const schedules = new Client({ connection }).schedule;
+  it('`monitor` updates, pauses and resumes the schedule as Temporal reports it, and refuses clashing flags, a missing schedule and --wait alone', async () => {
     const updated = await runCli(['monitor', '--model', 'telco-churn', '--every', '30m', '--cooldown', '2h'], env);
     assert.match(updated.output, /drift-monitor-telco-churn updated: driftMonitor every 30m/);
     const monitorSchedule = await schedules.getHandle('drift-monitor-telco-churn').describe();
@@ -188,8 +226,9 @@ describe('the mlcycle CLI as a user runs it', () => {
     const waitAlone = await runCli(['monitor', '--model', 'telco-churn', '--wait'], env);
     assert.equal(waitAlone.code, 1);
     assert.match(waitAlone.output, /--wait goes with --trigger/);
+  });
 
-    // A relative --data is resolved against the current directory and stored absolute.
+  it('`retrain` resolves a relative --data against the current directory and stores it absolute', async () => {
     const retrain = await runCli(
       ['retrain', '--model', 'telco-churn', '--data', basename(TELCO_CSV), '--every', '7d'],
       env,
@@ -200,14 +239,10 @@ describe('the mlcycle CLI as a user runs it', () => {
       retrain.output,
       /retrain-telco-churn created: scheduledRetrain of \/.*telco-customer-churn\.csv every 7d/,
     );
-    const retrainInput = async (): Promise<unknown> => {
-      const { action } = await schedules.getHandle('retrain-telco-churn').describe();
-      return action.type === 'startWorkflow' ? action.args?.[0] : undefined;
-    };
-    const expectedInput = { modelName: 'telco-churn', dataUri: resolve(TELCO_CSV) };
     assert.deepEqual(await retrainInput(), expectedInput);
+  });
 
-    // Bad names and data are refused before anything is created or changed.
+  it('`retrain` and `monitor` refuse bad names and data before anything is created or changed', async () => {
     const refusals: [string[], RegExp][] = [
       [
         ['retrain', '--model', 'telco-churn', '--data', 'http://x'],
@@ -235,8 +270,9 @@ describe('the mlcycle CLI as a user runs it', () => {
       ['drift-monitor-telco-churn', 'retrain-telco-churn'],
       'no schedule was created',
     );
+  });
 
-    // Overrides reach the scheduled input; options not given are left to the serving version.
+  it('`retrain` and `monitor` overrides reach the scheduled input, options not given are left to the serving version, and a bad --seed is refused', async () => {
     const overridden = await runCli(
       [
         'retrain',
@@ -260,8 +296,9 @@ describe('the mlcycle CLI as a user runs it', () => {
     const monitorAction = (await schedules.getHandle('drift-monitor-telco-churn').describe()).action;
     const monitorArgs = monitorAction.type === 'startWorkflow' ? (monitorAction.args ?? []) : [];
     assert.equal((monitorArgs[0] as { minNewLabelled?: number } | undefined)?.minNewLabelled, 25);
+  });
 
-    // retrain --trigger --wait prints what the run did; a failed run exits 1 with its failure.
+  it('`retrain --trigger --wait` prints what the run did, exits 1 with the failure of a failed run, and --delete removes the schedule', async () => {
     const sampleData = join(home, 'data', 'telco-sample.csv');
     await runCli(['retrain', '--model', 'telco-churn', '--data', sampleData], env);
     const skipped = await runCli(['retrain', '--model', 'telco-churn', '--trigger', '--wait'], env);
@@ -279,9 +316,9 @@ describe('the mlcycle CLI as a user runs it', () => {
     assert.match(failed.output, /InvalidDataError: .*no-target\.csv is not usable for training/);
     await runCli(['retrain', '--model', 'telco-churn', '--delete'], env);
     await assert.rejects(schedules.getHandle('retrain-telco-churn').describe());
-    await connection.close();
+  });
 
-    // train, from the data's folder with a relative path, with the same environment: link on the custom UI port.
+  it('`train` from the data folder with a relative path deploys v2 and links the run on the custom UI port', async () => {
     const train = await runCli(
       ['train', '--data', basename(TELCO_CSV), '--model', 'telco-churn'],
       env,
@@ -292,8 +329,9 @@ describe('the mlcycle CLI as a user runs it', () => {
     assert.match(train.output, /validate:done train:done export:done register:done deploy:done — smoke test passed/);
     assert.match(train.output, /"deployed": true/);
     assert.match(train.output, /"version": 2/);
+  });
 
-    // --no-deploy registers without rolling out; the promotion gate and algorithm reach the workflow.
+  it('`train --no-deploy` registers without rolling out, the promotion gate and algorithm reach the workflow, and bad options or data are refused', async () => {
     const registered = await runCli(
       ['train', '--data', TELCO_CSV, '--no-deploy', '--min-roc-auc', '0.7', '--algorithm', 'logistic'],
       env,
@@ -301,13 +339,7 @@ describe('the mlcycle CLI as a user runs it', () => {
     assert.equal(registered.code, 0, registered.output);
     assert.match(registered.output, /"version": 3/);
     assert.match(registered.output, /"deployed": false/);
-    const servedModel = (
-      (await await fetch(`${scoring}/predict`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: readFileSync(requestPath),
-      }).then((r) => r.json())) as { model: { version: number } }
-    ).model;
+    const servedModel = ((await (await predictSample()).json()) as { model: { version: number } }).model;
     assert.equal(servedModel.version, 2, 'v2 still serves');
     const gated = await runCli(['train', '--data', TELCO_CSV, '--min-roc-auc', '0.99'], env);
     assert.equal(gated.code, 0, gated.output);
@@ -322,15 +354,18 @@ describe('the mlcycle CLI as a user runs it', () => {
       assert.equal(refused.code, 1, refused.output);
       assert.match(refused.output, message);
     }
-
     const badData = await runCli(['train', '--data', join(home, 'missing.csv')], env);
     assert.equal(badData.code, 1);
     assert.match(badData.output, /--data \/.*missing\.csv: no such file/);
+  });
 
+  it('Ctrl-C stops `dev` and everything it started, still printing only its own lines', async () => {
     assert.equal(await interrupt(dev), 0, dev.output());
     assert.match(dev.output(), /mlcycle \| stopped/);
     assertQuietConsole(dev.output());
+  });
 
+  it('`dev` started again finds the serving version, keeps the schedule interval the user set and the first run in history', async () => {
     const again = startCli(['dev'], env);
     started.push(again);
     await again.waitFor('serving until Ctrl-C');
@@ -338,13 +373,15 @@ describe('the mlcycle CLI as a user runs it', () => {
     assertQuietConsole(again.output());
     assert.match(again.output(), /drift-monitor-telco-churn already exists/);
     const reconnected = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
-    const kept = await new Client({ connection: reconnected }).schedule
-      .getHandle('drift-monitor-telco-churn')
-      .describe();
-    assert.equal(kept.spec.intervals?.[0]?.every, 30 * 60_000, 'a restart keeps the interval the user set');
-    const description = await new Client({ connection: reconnected }).workflow.getHandle(link?.[2] ?? '').describe();
-    assert.equal(description.status.name, 'COMPLETED', 'the first run is still in Temporal history');
-    await reconnected.close();
+    try {
+      const client = new Client({ connection: reconnected });
+      const kept = await client.schedule.getHandle('drift-monitor-telco-churn').describe();
+      assert.equal(kept.spec.intervals?.[0]?.every, 30 * 60_000, 'a restart keeps the interval the user set');
+      const description = await client.workflow.getHandle(firstRunId).describe();
+      assert.equal(description.status.name, 'COMPLETED', 'the first run is still in Temporal history');
+    } finally {
+      await reconnected.close();
+    }
     assert.equal((await fetch(`${scoring}/health/ready`)).status, 200);
     assert.equal(await interrupt(again), 0, again.output());
   });

@@ -5,8 +5,8 @@ export interface WaitForOptions {
   timeoutMs?: number;
   /** Pause between checks. */
   intervalMs?: number;
-  /** What is awaited, for the error when it never comes. */
-  what?: string;
+  /** What is awaited, for the error when it never comes; a function to describe the state at that moment. */
+  what?: string | (() => string);
 }
 
 /**
@@ -19,7 +19,9 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await delay(intervalMs);
   }
 }
