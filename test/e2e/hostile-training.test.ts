@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { mlLifecycle } from '../../src/workflows';
 import type { MlLifecycleInput } from '../../src/workflows/lifecycle-types';
 import { writeHighCardinalityCsv, writeTelcoWithColumns, writeWideCsv } from '../helpers/hostile-csv';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait-for';
 
 // Issue 7: training files that froze the worker, broke the export, or deployed a leak without a word,
 // each run through the real stack.
@@ -148,14 +148,16 @@ describe('hostile training files on a real Temporal dev server, worker and scori
 
   /** Polls the server until the run's trainModel activity has heartbeated: its training thread is at work. */
   async function trainingUnderway(handle: WorkflowHandle<typeof mlLifecycle>): Promise<void> {
-    for (;;) {
-      const { raw, status } = await handle.describe();
-      assert.equal(status.name, 'RUNNING', 'the wide run ended before its training was seen');
-      const training = raw.pendingActivities?.find((a) => a.activityType?.name === 'trainModel');
-      // Its first heartbeat: the thread is reading the file; the Newton steps follow for minutes.
-      if (training?.heartbeatDetails?.payloads?.length) return;
-      await delay(200);
-    }
+    await waitFor(
+      async () => {
+        const { raw, status } = await handle.describe();
+        assert.equal(status.name, 'RUNNING', 'the wide run ended before its training was seen');
+        const training = raw.pendingActivities?.find((a) => a.activityType?.name === 'trainModel');
+        // Its first heartbeat: the thread is reading the file; the Newton steps follow for minutes.
+        return Boolean(training?.heartbeatDetails?.payloads?.length);
+      },
+      { timeoutMs: 120_000, intervalMs: 200, what: 'the first heartbeat of trainModel' },
+    );
   }
 });
 

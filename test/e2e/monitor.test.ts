@@ -13,6 +13,7 @@ import type { driftMonitor, mlLifecycle, scheduledRetrain } from '../../src/work
 import { withChromium } from '../helpers/chromium';
 import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait-for';
 
 type Row = Record<string, string>;
 const telcoRows = (): Row[] => Papa.parse<Row>(readFileSync(TELCO_CSV, 'utf8').trim(), { header: true }).data;
@@ -55,13 +56,15 @@ async function triggerAndWait<W extends Workflow = typeof driftMonitor>(
 ): Promise<WorkflowResultType<W>> {
   await operateSchedule(client, scheduleId, 'trigger');
   const handle = client.schedule.getHandle(scheduleId);
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const actions = (await handle.describe()).info.recentActions;
-    const started = actions[runsBefore]?.action.workflow.workflowId;
-    if (started) return client.workflow.getHandle<W>(started).result();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${scheduleId} started no run`);
+  let started: string | undefined;
+  await waitFor(
+    async () => {
+      started = (await handle.describe()).info.recentActions[runsBefore]?.action.workflow.workflowId;
+      return started !== undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `${scheduleId} to start a run` },
+  );
+  return client.workflow.getHandle<W>(started ?? '').result();
 }
 
 /** Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose. */
