@@ -99,7 +99,7 @@ export class PredictionLog {
   private readonly timer: NodeJS.Timeout;
   private soon: NodeJS.Immediate | undefined;
   /** Callers of `whenFlushed`, released when the queue is next empty. */
-  private flushWaiters: (() => void)[] = [];
+  private readonly flushWaiters: (() => void)[] = [];
   private closed = false;
   private written = 0;
   private rejected = 0;
@@ -203,8 +203,8 @@ export class PredictionLog {
 
   /**
    * Resolves once the queue is empty: at once when nothing waits, else after the write (timer, full batch,
-   * `flush` or `close`) that empties it. For a caller that must read back what it logged without forcing
-   * an early write.
+   * `flush` or `close`) that empties it; `close` also resolves it when what it could not write was dropped
+   * (`stats().dropped` says so). For a caller that must read back what it logged without forcing a write.
    */
   whenFlushed(): Promise<void> {
     if (this.closed || this.queue.length === 0) return Promise.resolve();
