@@ -101,6 +101,8 @@ describe('the mlcycle CLI as a user runs it', () => {
       TEMPORAL_UI_URL: '',
       // The worker reads data only from the data home and these folders: the Telco CSV's.
       MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
+      // The lines a person reads on a terminal; piped, as here, they would be JSON lines otherwise.
+      MLCYCLE_LOG_FORMAT: 'text',
     };
     const uiLink = new RegExp(`http://localhost:${ports.ui}/namespaces/default/workflows/`);
     const dev = startCli(['dev'], env);
@@ -124,7 +126,14 @@ describe('the mlcycle CLI as a user runs it', () => {
       devServer: join(home, 'logs', 'temporal-dev-server.log'),
     };
     assert.match(readFileSync(logs.devServer, 'utf8'), /Temporal Server: +localhost:\d+/, 'the banner went to the log');
-    assert.match(readFileSync(logs.worker, 'utf8'), /INFO +model deployed/, 'activity logs went to the log');
+    const logged = readFileSync(logs.worker, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; modelName?: string });
+    assert.ok(
+      logged.some((entry) => entry.level === 30 && entry.msg === 'model deployed' && entry.modelName === 'telco-churn'),
+      'activity logs went to the log file as JSON lines',
+    );
 
     // The sample request names its model, so it keeps working when several models serve.
     const scoring = `http://127.0.0.1:${ports.scoring}`;

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config';
 import type { MlLifecycleInput } from '../../workflows/lifecycle-types';
 import { checkModelName, localDataFile } from '../check-input';
+import { commandConsole } from '../console';
 import { followLifecycle } from '../follow-lifecycle';
 import { connectClient } from '../temporal-connection';
 import { workflowRunUrl } from '../ui-links';
@@ -23,6 +24,7 @@ export interface TrainCommandOptions {
 export async function runTrainCommand(options: TrainCommandOptions): Promise<void> {
   const config = loadConfig();
   const input = lifecycleInput(options);
+  const out = commandConsole();
   const client = await connectClient(config);
   const workflowId = options.workflowId ?? `${options.model}-train-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   try {
@@ -32,13 +34,13 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
       args: [input],
       staticSummary: `train ${options.model} on ${input.dataUri}`,
     });
-    console.log(
+    out.info(
       `started mlLifecycle ${workflowId}: ${workflowRunUrl(config.uiBaseUrl, config.namespace, workflowId, handle.firstExecutionRunId)}`,
     );
-    const result = await followLifecycle(handle, (line) => console.log(line));
+    const result = await followLifecycle(handle, (line) => out.info(line));
     // Warnings (target-leak suspects, rows shared by train and test) stand out above the result.
-    for (const warning of result.warnings ?? []) console.log(`warning: ${warning}`);
-    console.log(JSON.stringify(result, null, 2));
+    for (const warning of result.warnings ?? []) out.warn(`warning: ${warning}`);
+    out.info(JSON.stringify(result, null, 2));
   } finally {
     await client.connection.close();
   }
