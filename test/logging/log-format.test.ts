@@ -35,18 +35,20 @@ describe('log format and level', () => {
     );
   });
 
-  it('a JSON sink gets one JSON.parse-able line per entry, with the logger name and the fields', () => {
+  it('a JSON sink gets one JSON.parse-able line per entry, with the component and the fields, a field called name included', () => {
     const { sink, lines } = collectingSink('json');
     const logger = createLogger('worker', sink, { style: 'detailed' }, {});
-    logger.info({ modelName: 'telco-churn' }, 'model deployed');
+    logger.info({ name: 'telco-churn', version: 2 }, 'serving version changed');
     logger.debug('below the default level');
     assert.equal(lines.length, 1);
     assert.ok(lines[0]?.endsWith('\n'));
     const entry = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    assert.equal(entry.name, 'worker');
+    assert.equal(entry.component, 'worker');
     assert.equal(entry.level, 30);
-    assert.equal(entry.msg, 'model deployed');
-    assert.equal(entry.modelName, 'telco-churn');
+    assert.equal(entry.msg, 'serving version changed');
+    assert.equal(entry.name, 'telco-churn');
+    assert.equal(entry.version, 2);
+    assert.equal(lines[0]?.match(/"name":/g)?.length, 1, 'no second name key');
   });
 
   it('a text sink gets the console form (prefix and message) or the detailed form (time, level, message, fields)', () => {
@@ -88,7 +90,7 @@ describe('log format and level', () => {
     assert.equal(piped.length, 1, piped.join('\n'));
     const entry = JSON.parse(piped[0] ?? '') as Record<string, unknown>;
     assert.equal(entry.level, 50);
-    assert.equal(entry.name, 'mlcycle');
+    assert.equal(entry.component, 'mlcycle');
     assert.match(String(entry.msg), /^--model "\.\.\/x" is not a model name/);
 
     assert.match(await run({ MLCYCLE_LOG_FORMAT: 'text' }), /^mlcycle: --model "\.\.\/x" is not a model name.*\n$/);

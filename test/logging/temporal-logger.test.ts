@@ -66,6 +66,7 @@ describe("Temporal's Logger on pino", () => {
     );
     await env.run(() => {
       log.info('model deployed', { modelName: 'telco-churn', version: 2 });
+      return Promise.resolve();
     });
     const deployed = entries.find((entry) => entry.msg === 'model deployed');
     assert.ok(deployed, JSON.stringify(entries));

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { logFormat, logLevel, type LogFormat } from './log-settings';
 import { textLines, type TextLineOptions } from './text-lines';
@@ -28,11 +29,11 @@ export function fileSink(path: string): LogSink {
 }
 
 /**
- * The one way mlcycle makes a logger: the level from MLCYCLE_LOG_LEVEL, `name` on every JSON line,
+ * The one way mlcycle makes a logger: the level from MLCYCLE_LOG_LEVEL, `component` on every JSON line,
  * and `text` saying how the readable form looks when the sink is a terminal.
  */
 export function createLogger(
-  name: string,
+  component: string,
   sink: LogSink,
   text: TextLineOptions,
   env: NodeJS.ProcessEnv = process.env,
@@ -42,7 +43,8 @@ export function createLogger(
   const stream = sink.format === 'json' ? sink.stream : textLines(sink.stream, { verbose, ...text });
   return pino(
     {
-      name,
+      // `component`, not pino's `name`: the server's entries have a `name` of their own (the model's).
+      base: { pid: process.pid, hostname: hostname(), component },
       level,
       // Temporal's SDK puts failures under `error`, pino and Fastify under `err`: both keep their stack.
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },

@@ -13,7 +13,7 @@ const LEVEL_NAMES: Record<number, string> = {
 };
 
 /** Fields every entry carries; a person at a terminal already knows them. */
-const ALWAYS_HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name']);
+const ALWAYS_HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'component']);
 
 export interface TextLineOptions {
   /**
