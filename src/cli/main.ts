@@ -6,6 +6,7 @@ import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrai
 import { runServeCommand } from './commands/serve';
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { runWorkerCommand } from './commands/worker';
+import { commandConsole } from './console';
 
 const program = new Command('mlcycle')
   .description('Train, version, deploy and monitor ML models as durable Temporal workflows.')
@@ -92,7 +93,16 @@ program
 program.parseAsync().then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
-    console.error(`mlcycle: ${err instanceof Error ? err.message : String(err)}`);
+    reportFailure(err instanceof Error ? err.message : String(err));
     process.exit(1);
   },
 );
+
+/** The failure on stderr; plainly if the logger itself cannot start (an invalid MLCYCLE_LOG_LEVEL is such a failure). */
+function reportFailure(message: string): void {
+  try {
+    commandConsole({ prefix: 'mlcycle: ', stream: 'stderr' }).error(message);
+  } catch {
+    console.error(`mlcycle: ${message}`);
+  }
+}

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { startScoringServer, type ScoringServer } from '../serving/server';
@@ -8,7 +9,7 @@ export function startScoringFromConfig(
   config: MlcycleConfig,
   registry: ModelRegistry,
   predictionLog: PredictionLog,
-  options: { logger: boolean },
+  options: { logger: FastifyBaseLogger; logRequests: boolean },
 ): Promise<ScoringServer> {
   return startScoringServer({
     host: config.host,
@@ -18,5 +19,6 @@ export function startScoringFromConfig(
     adminToken: config.adminToken,
     defaultModel: config.defaultModel,
     logger: options.logger,
+    logRequests: options.logRequests,
   });
 }

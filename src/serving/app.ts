@@ -1,5 +1,5 @@
-import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
 import { answerFrameworkError, installErrorHandling } from './error-handling';
@@ -23,7 +23,10 @@ export interface ScoringAppOptions {
   predictionLog?: PredictionLog;
   /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
   adminToken?: string;
-  logger?: FastifyServerOptions['logger'];
+  /** mlcycle's pino logger for the server's own lines (load failures, promotions, 5xx); none: silent. */
+  logger?: FastifyBaseLogger;
+  /** Fastify's two lines per request at info (`mlcycle serve` keeps them; `dev` logs no requests). */
+  logRequests?: boolean;
 }
 
 /**
@@ -33,7 +36,12 @@ export interface ScoringAppOptions {
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit, frameworkErrors: answerFrameworkError });
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
+    bodyLimit,
+    frameworkErrors: answerFrameworkError,
+  });
   // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);

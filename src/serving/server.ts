@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { PredictionLog } from '../monitoring/prediction-log';
 import { buildScoringApp } from './app';
 import type { ModelSource } from './model-source';
@@ -13,7 +14,8 @@ export interface ScoringServerOptions {
   predictionLog?: PredictionLog;
   adminToken?: string;
   refreshIntervalMs?: number;
-  logger?: boolean;
+  logger?: FastifyBaseLogger;
+  logRequests?: boolean;
 }
 
 export interface ScoringServer {
@@ -33,7 +35,8 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     defaultModel: options.defaultModel,
     predictionLog: options.predictionLog,
     adminToken: options.adminToken,
-    logger: options.logger ?? false,
+    logger: options.logger,
+    logRequests: options.logRequests,
   });
   // Closing the app (after in-flight requests end) releases the sessions.
   app.addHook('onClose', () => pool.close());

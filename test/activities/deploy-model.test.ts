@@ -27,7 +27,6 @@ describe('deployModel activity', () => {
       port: 0,
       source: registry,
       adminToken: TOKEN,
-      logger: false,
     });
   });
   after(async () => {

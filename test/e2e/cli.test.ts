@@ -121,6 +121,8 @@ describe('the mlcycle CLI as a user runs it', () => {
       TEMPORAL_UI_URL: '',
       // The worker reads data only from the data home and these folders: the Telco CSV's.
       MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
+      // The lines a person reads on a terminal; piped, as here, they would be JSON lines otherwise.
+      MLCYCLE_LOG_FORMAT: 'text',
     };
     uiLink = new RegExp(`http://localhost:${ports.ui}/namespaces/default/workflows/`);
     scoring = `http://127.0.0.1:${ports.scoring}`;
@@ -165,7 +167,14 @@ describe('the mlcycle CLI as a user runs it', () => {
       devServer: join(home, 'logs', 'temporal-dev-server.log'),
     };
     assert.match(readFileSync(logs.devServer, 'utf8'), /Temporal Server: +localhost:\d+/, 'the banner went to the log');
-    assert.match(readFileSync(logs.worker, 'utf8'), /INFO +model deployed/, 'activity logs went to the log');
+    const logged = readFileSync(logs.worker, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; modelName?: string });
+    assert.ok(
+      logged.some((entry) => entry.level === 30 && entry.msg === 'model deployed' && entry.modelName === 'telco-churn'),
+      'activity logs went to the log file as JSON lines',
+    );
   });
 
   it('the scoring server is ready and answers the printed sample request, which names its model', async () => {

@@ -34,7 +34,6 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
     port: 0,
     source: registry,
     predictionLog,
-    logger: false,
   });
   const taskQueue = uniqueTaskQueue('e2e');
   const worker: Worker = await createLifecycleWorker({

@@ -10,7 +10,9 @@ import { startDevServer, findTemporalCli } from '../../scripts/temporal-dev-serv
 import { readBuildInfo } from '../../shared/build-info';
 import { loadConfig, type MlcycleConfig } from '../../shared/config';
 import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { createLogger, fileSink } from '../../shared/logging/logger';
 import { installRuntime } from '../../workers/runtime';
+import { commandConsole } from '../console';
 import { waitForShutdownSignal } from '../shutdown';
 import { displayPath } from '../display-path';
 import { connectClient, connectWorkerConnection } from '../temporal-connection';
@@ -30,12 +32,15 @@ interface Stack {
  */
 export async function runDevCommand(options: { sample: boolean }): Promise<void> {
   const config = loadConfig();
-  // The terminal shows the lines the README shows; the worker's and the dev server's own logs go to files.
+  // The terminal shows the lines the README shows; the worker's and the scoring server's logs go to
+  // mlcycle.log, the dev server's output to a file of its own.
   const logsDir = join(config.home, 'logs');
   const logs = { worker: join(logsDir, 'mlcycle.log'), devServer: join(logsDir, 'temporal-dev-server.log') };
-  installRuntime({ logFile: logs.worker });
+  const logFile = fileSink(logs.worker);
+  installRuntime(logFile);
   await mkdir(config.home, { recursive: true });
-  const say = (line: string): void => console.log(`mlcycle | ${line}`);
+  const devConsole = commandConsole({ prefix: 'mlcycle | ' });
+  const say = (line: string): void => devConsole.info(line);
   const logged = config.temporalAddress ? 'the worker' : 'the worker and the dev server';
   say(`data home ${displayPath(config.home)}; logs of ${logged} in ${displayPath(logsDir)}/`);
 
@@ -48,7 +53,12 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
     stoppers.unshift(() => registry.close());
     const predictionLog = PredictionLog.open(config.home);
     stoppers.unshift(() => predictionLog.close());
-    const scoring = await startScoringFromConfig(config, registry, predictionLog, { logger: false });
+    // No line per request, as before: a person trying the curl line reads the answer, not the log.
+    const scoringLogger = createLogger('scoring', logFile, { style: 'detailed' });
+    const scoring = await startScoringFromConfig(config, registry, predictionLog, {
+      logger: scoringLogger,
+      logRequests: false,
+    });
     stoppers.unshift(() => scoring.close());
     const worker = await createLifecycleWorker({
       connection: stack.workerConnection,

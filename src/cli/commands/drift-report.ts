@@ -3,20 +3,22 @@ import { join } from 'node:path';
 import { readLatestReport } from '../../monitoring/report-files';
 import { loadConfig } from '../../shared/config';
 import { safeFileName } from '../../shared/file-names';
+import { commandConsole } from '../console';
 
 /** `mlcycle drift report`: where the latest drift report (HTML, and its JSON beside it) is. */
 export async function runDriftReportCommand(options: { model?: string }): Promise<void> {
   const root = join(loadConfig().home, 'monitoring', 'reports');
   const models = options.model ? [safeFileName(options.model)] : await readdir(root).catch(() => [] as string[]);
+  const out = commandConsole();
   let found = false;
   for (const model of models) {
     const latest = await readLatestReport(join(root, model));
     if (!latest) continue;
     found = true;
-    console.log(`${decodeURIComponent(model)}: ${latest.htmlPath}`);
-    console.log(`  json: ${latest.jsonPath} (${latest.drifted ? 'drift' : 'no drift'}, ${latest.stamp})`);
+    out.info(`${decodeURIComponent(model)}: ${latest.htmlPath}`);
+    out.info(`  json: ${latest.jsonPath} (${latest.drifted ? 'drift' : 'no drift'}, ${latest.stamp})`);
     const decision = await readDecision(latest.jsonPath);
-    if (decision) console.log(`  decision: ${decision.decision} — ${decision.reason}`);
+    if (decision) out.info(`  decision: ${decision.decision} — ${decision.reason}`);
   }
   if (!found) {
     throw new Error(

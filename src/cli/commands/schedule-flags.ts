@@ -4,6 +4,7 @@ import { operateSchedule, type ScheduleOperation } from '../../schedules/upsert-
 import { describeRunResult, runResultFailed } from '../run-results';
 import { connectClient } from '../temporal-connection';
 import { triggerAndFindRun, triggerSchedule } from '../triggered-run';
+import { commandConsole } from '../console';
 import { describeFailure } from '../follow-lifecycle';
 import { workflowRunUrl } from '../ui-links';
 
@@ -34,6 +35,7 @@ export async function runScheduleCommand(
   upsert: (client: Client, config: MlcycleConfig) => Promise<string>,
 ): Promise<void> {
   const config = loadConfig();
+  const out = commandConsole();
   const operation = scheduleOperation(flags);
   const client = await connectClient(config);
   try {
@@ -42,12 +44,12 @@ export async function runScheduleCommand(
       await triggerAndWait(client, config, scheduleId);
     } else if (operation === 'trigger') {
       await triggerSchedule(client, scheduleId);
-      console.log(`${scheduleId}: trigger done`);
+      out.info(`${scheduleId}: trigger done`);
     } else if (operation) {
       await operateSchedule(client, scheduleId, operation);
-      console.log(`${scheduleId}: ${operation} done`);
+      out.info(`${scheduleId}: ${operation} done`);
     } else {
-      console.log(await upsert(client, config));
+      out.info(await upsert(client, config));
     }
   } finally {
     await client.connection.close();
@@ -68,9 +70,10 @@ async function assertScheduleExists(client: Client, scheduleId: string): Promise
 
 /** --trigger --wait: prints the run's link, then what it decided; a failed run throws its failure chain. */
 async function triggerAndWait(client: Client, config: MlcycleConfig, scheduleId: string): Promise<void> {
-  const handle = await triggerAndFindRun(client, scheduleId, (line) => console.log(line));
+  const out = commandConsole();
+  const handle = await triggerAndFindRun(client, scheduleId, (line) => out.info(line));
   const { type, runId } = await handle.describe();
-  console.log(
+  out.info(
     `${scheduleId}: started ${type} ${handle.workflowId}: ${workflowRunUrl(config.uiBaseUrl, config.namespace, handle.workflowId, runId)}`,
   );
   let result: unknown;
@@ -79,6 +82,6 @@ async function triggerAndWait(client: Client, config: MlcycleConfig, scheduleId:
   } catch (err) {
     throw new Error(`${type} ${handle.workflowId} ${describeFailure(err)}`);
   }
-  for (const line of describeRunResult(type, result)) console.log(line);
+  for (const line of describeRunResult(type, result)) out.info(line);
   if (runResultFailed(type, result)) process.exitCode = 1;
 }

@@ -1,6 +1,8 @@
 import { PredictionLog } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { loadConfig } from '../../shared/config';
+import { createLogger, standardSink } from '../../shared/logging/logger';
+import { commandConsole } from '../console';
 import { startScoringFromConfig } from '../scoring-from-config';
 import { waitForShutdownSignal } from '../shutdown';
 
@@ -9,8 +11,10 @@ export async function runServeCommand(): Promise<void> {
   const config = loadConfig();
   const registry = ModelRegistry.open(config.home);
   const predictionLog = PredictionLog.open(config.home);
-  const server = await startScoringFromConfig(config, registry, predictionLog, { logger: true });
-  console.log(
+  // The server's lines on stdout as Fastify's own logger wrote them, request lines included.
+  const logger = createLogger('scoring', standardSink('stdout'), { style: 'detailed' });
+  const server = await startScoringFromConfig(config, registry, predictionLog, { logger, logRequests: true });
+  commandConsole().info(
     `scoring server on ${server.url} (models: ${
       registry
         .listServing()

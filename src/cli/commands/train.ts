@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config';
 import type { MlLifecycleInput } from '../../workflows/lifecycle-types';
 import { checkModelName, localDataFile } from '../check-input';
+import { commandConsole } from '../console';
 import { followLifecycle } from '../follow-lifecycle';
 import { connectClient } from '../temporal-connection';
 import { workflowRunUrl } from '../ui-links';
@@ -23,6 +24,9 @@ export interface TrainCommandOptions {
 export async function runTrainCommand(options: TrainCommandOptions): Promise<void> {
   const config = loadConfig();
   const input = lifecycleInput(options);
+  // Progress is the log (stderr: JSON lines when piped); the result alone is stdout, so
+  // `mlcycle train … | jq .version` reads it whether or not a terminal is attached.
+  const out = commandConsole({ stream: 'stderr' });
   const client = await connectClient(config);
   const workflowId = options.workflowId ?? `${options.model}-train-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   try {
@@ -32,13 +36,13 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
       args: [input],
       staticSummary: `train ${options.model} on ${input.dataUri}`,
     });
-    console.log(
+    out.info(
       `started mlLifecycle ${workflowId}: ${workflowRunUrl(config.uiBaseUrl, config.namespace, workflowId, handle.firstExecutionRunId)}`,
     );
-    const result = await followLifecycle(handle, (line) => console.log(line));
+    const result = await followLifecycle(handle, (line) => out.info(line));
     // Warnings (target-leak suspects, rows shared by train and test) stand out above the result.
-    for (const warning of result.warnings ?? []) console.log(`warning: ${warning}`);
-    console.log(JSON.stringify(result, null, 2));
+    for (const warning of result.warnings ?? []) out.warn(`warning: ${warning}`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await client.connection.close();
   }

@@ -4,6 +4,7 @@ import { readBuildInfo } from '../../shared/build-info';
 import { loadConfig } from '../../shared/config';
 import { createLifecycleWorker } from '../../workers/lifecycle-worker';
 import { installRuntime } from '../../workers/runtime';
+import { commandConsole } from '../console';
 import { waitForShutdownSignal } from '../shutdown';
 import { connectWorkerConnection } from '../temporal-connection';
 
@@ -27,7 +28,7 @@ export async function runWorkerCommand(): Promise<void> {
       adminToken: config.adminToken,
       ...readBuildInfo(),
     });
-    console.log(`worker polling task queue "${config.taskQueue}" on ${config.dialAddress}`);
+    commandConsole().info(`worker polling task queue "${config.taskQueue}" on ${config.dialAddress}`);
     // Ctrl-C or SIGTERM drains the worker: running activities finish (or are retried elsewhere).
     await worker.runUntil(waitForShutdownSignal());
   } finally {
