@@ -14,6 +14,7 @@ import { OnnxScorer } from '../src/models/onnx-scorer';
 import type { RawRecord } from '../src/models/types';
 import { buildScoringApp } from '../src/serving/app';
 import { ModelPool } from '../src/serving/model-pool';
+import { startScoringServer } from '../src/serving/server';
 import { largeFixture } from '../test/models/onnx-fixture';
 import { createFixture, InMemorySource, RECORDS } from '../test/serving/helpers';
 
@@ -111,6 +112,39 @@ async function loggingCost(): Promise<LoggingCost[]> {
   }
 }
 
+/** One-record /predict over real HTTP on loopback, one request at a time on a keep-alive connection. */
+async function httpLatency(
+  requests: number,
+): Promise<{ requests: number; meanMs: number; p50Ms: number; p99Ms: number }> {
+  const fixture = await createFixture();
+  const server = await startScoringServer({
+    host: '127.0.0.1',
+    port: 0,
+    source: new InMemorySource().add(await fixture.version('churn', 1)).setServing('churn', 1),
+  });
+  try {
+    const body = JSON.stringify({ records: [RECORDS[0]] });
+    const samples: number[] = [];
+    for (let i = -50; i < requests; i++) {
+      const start = performance.now();
+      const response = await fetch(`${server.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`/predict answered ${response.status}`);
+      if (i >= 0) samples.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    const meanMs = samples.reduce((sum, x) => sum + x, 0) / samples.length;
+    return { requests, meanMs, p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99) };
+  } finally {
+    await server.close();
+    await fixture.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
   const onnx = await onnxLatency();
   for (const [rows, { p50, p95 }] of Object.entries(onnx)) {
@@ -123,9 +157,17 @@ async function main(): Promise<void> {
         `(added ${addedMs.toFixed(3)} ms); writing the log later: ${writeUsPerRecord.toFixed(1)} µs per record`,
     );
   }
+  const http = await httpLatency(2_000);
+  console.log(
+    `/predict 1 record over HTTP, ${http.requests} requests one at a time: mean ${http.meanMs.toFixed(2)} ms, ` +
+      `p50 ${http.p50Ms.toFixed(2)} ms, p99 ${http.p99Ms.toFixed(2)} ms`,
+  );
   const out = join(__dirname, 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'scoring.json'), JSON.stringify({ at: new Date().toISOString(), onnx, logging }, null, 2));
+  writeFileSync(
+    join(out, 'scoring.json'),
+    JSON.stringify({ at: new Date().toISOString(), onnx, logging, http }, null, 2),
+  );
 }
 
 main().catch((err: unknown) => {
