@@ -1,4 +1,4 @@
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { startScoringServer, type ScoringServer } from '../serving/server';
 import type { MlcycleConfig } from '../shared/config';
@@ -7,7 +7,7 @@ import type { MlcycleConfig } from '../shared/config';
 export function startScoringFromConfig(
   config: MlcycleConfig,
   registry: ModelRegistry,
-  predictionLog: PredictionLog,
+  predictionLog: PredictionLogWriter,
   options: { logger: boolean },
 ): Promise<ScoringServer> {
   return startScoringServer({

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
 import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
@@ -20,7 +20,7 @@ export interface ScoringAppOptions {
   bodyLimit?: number;
   maxRecords?: number;
   /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
-  predictionLog?: PredictionLog;
+  predictionLog?: PredictionLogWriter;
   /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
   adminToken?: string;
   logger?: FastifyServerOptions['logger'];

@@ -1,4 +1,4 @@
-import { PredictionLog } from '../../monitoring/prediction-log';
+import { PredictionLogWriter } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { loadConfig } from '../../shared/config';
 import { startScoringFromConfig } from '../scoring-from-config';
@@ -8,7 +8,7 @@ import { waitForShutdownSignal } from '../shutdown';
 export async function runServeCommand(): Promise<void> {
   const config = loadConfig();
   const registry = ModelRegistry.open(config.home);
-  const predictionLog = PredictionLog.open(config.home);
+  const predictionLog = PredictionLogWriter.open(config.home);
   const server = await startScoringFromConfig(config, registry, predictionLog, { logger: true });
   console.log(
     `scoring server on ${server.url} (models: ${
