@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const baseline = JSON.parse(readFileSync(baselineRef.path, 'utf8')) as ModelBaseline;
     const to = new Date(now).toISOString();
     const [window, readMs] = time(() =>
-      stack.predictionLog.readWindow('telco-churn', { from: now - 120_000, to, version: trained.version }),
+      stack.predictionLogReader.readWindow('telco-churn', { from: now - 120_000, to, version: trained.version }),
     );
     const config = resolveDriftConfig();
     const [report, detectMs] = time(() =>

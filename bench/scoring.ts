@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PredictionLog } from '../src/monitoring/prediction-log';
+import { PredictionLogWriter } from '../src/monitoring/prediction-log';
 import { exportLogisticToOnnx } from '../src/models/onnx-export';
 import { OnnxScorer } from '../src/models/onnx-scorer';
 import type { RawRecord } from '../src/models/types';
@@ -64,7 +64,7 @@ async function loggingCost(): Promise<LoggingCost[]> {
   });
   // A log that writes only when told: the requests measure what logging adds to them, and the flush
   // afterwards what writing costs the event loop between requests.
-  const log = PredictionLog.open(home, { flushIntervalMs: 3_600_000, maxBatch: 1_000_000, maxQueue: 1_000_000 });
+  const log = PredictionLogWriter.open(home, { flushIntervalMs: 3_600_000, maxBatch: 1_000_000, maxQueue: 1_000_000 });
   const logging = buildScoringApp({ pool, predictionLog: log });
   const plain = buildScoringApp({ pool });
   try {

@@ -1,4 +1,4 @@
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogReader } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
@@ -10,7 +10,7 @@ import { createValidateData } from './validate-data';
 export interface ActivityDeps {
   registry: ModelRegistry;
   /** The scoring servers' log of predictions and feedback, read by the drift monitor. */
-  predictionLog: PredictionLog;
+  predictionLog: PredictionLogReader;
   /** MLCYCLE_HOME: run scratch files live under it. */
   home: string;
   /** MLCYCLE_DATA_ROOTS: the only folders whose files activities open as data. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sha256File } from '../data/sha256';
 import { detectDrift } from '../monitoring/detect-drift';
 import { resolveDriftConfig } from '../monitoring/drift-config';
-import type { LoggedWindow, PredictionLog } from '../monitoring/prediction-log';
+import type { LoggedWindow, PredictionLogReader } from '../monitoring/prediction-log';
 import { writeDecisionIntoReport } from '../monitoring/report-decision';
 import { writeDriftReport } from '../monitoring/report-files';
 import type { ModelBaseline } from '../monitoring/types';
@@ -27,7 +27,7 @@ import { currentRun, dataPathFromUri, readVerifiedJson } from './run-files';
 
 export interface MonitorDeps {
   registry: ModelRegistry;
-  predictionLog: PredictionLog;
+  predictionLog: PredictionLogReader;
   home: string;
   /** The only folders data files may be read from (MLCYCLE_DATA_ROOTS). */
   dataRoots: readonly string[];
@@ -200,7 +200,7 @@ export type MonitorActivities = ReturnType<typeof createMonitorActivities>;
  * labelled predictions plus those made before it and labelled since, each counted in exactly one run.
  */
 function readWindowWithFeedback(
-  predictionLog: PredictionLog,
+  predictionLog: PredictionLogReader,
   modelName: string,
   version: number,
   from: string | null,

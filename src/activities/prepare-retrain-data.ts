@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogReader } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../shared/errors';
 import { safeFileName } from '../shared/file-names';
@@ -12,7 +12,7 @@ import { dataPathFromUri, writeBytesFile } from './run-files';
 
 export interface PrepareRetrainDeps {
   registry: ModelRegistry;
-  predictionLog: PredictionLog;
+  predictionLog: PredictionLogReader;
   home: string;
   dataRoots: readonly string[];
 }

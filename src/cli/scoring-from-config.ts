@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { startScoringServer, type ScoringServer } from '../serving/server';
 import type { MlcycleConfig } from '../shared/config';
@@ -8,7 +8,7 @@ import type { MlcycleConfig } from '../shared/config';
 export function startScoringFromConfig(
   config: MlcycleConfig,
   registry: ModelRegistry,
-  predictionLog: PredictionLog,
+  predictionLog: PredictionLogWriter,
   options: { logger: FastifyBaseLogger; logRequests: boolean },
 ): Promise<ScoringServer> {
   return startScoringServer({

@@ -33,6 +33,23 @@ export interface MonitorRunRecord {
   at: string;
 }
 
+/** The values `record` inserts, in column order. */
+type RowValues = [
+  modelName: string,
+  version: number,
+  workflowId: string,
+  runId: string,
+  windowFrom: string | null,
+  windowTo: string,
+  rows: number,
+  drifted: 0 | 1,
+  decision: MonitorDecision,
+  retrainWorkflowId: string | null,
+  reportPath: string | null,
+  reason: string | null,
+  at: string,
+];
+
 interface Row {
   model_name: string;
   version: number;
@@ -51,39 +68,48 @@ interface Row {
 
 /** Every drift-monitor run's decision: where the next window starts, and when retraining last began. */
 export class MonitorRuns {
-  constructor(private readonly db: Database.Database) {
-    addMissingColumns(db);
+  private readonly insert: Database.Statement<[...RowValues]>;
+  private readonly latestRow: Database.Statement<[string], Row>;
+  private readonly latestRetrainRow: Database.Statement<[string], Row>;
+  private readonly listRows: Database.Statement<[string, number], Row>;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO monitor_runs (model_name, version, workflow_id, run_id, window_from, window_to, rows,
+         drifted, decision, retrain_workflow_id, report_path, reason, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.latestRow = db.prepare('SELECT * FROM monitor_runs WHERE model_name = ? ORDER BY id DESC LIMIT 1');
+    this.latestRetrainRow = db.prepare(
+      `SELECT m.* FROM monitor_runs m WHERE m.model_name = ? AND m.retrain_workflow_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM model_versions v
+                     WHERE v.model_name = m.model_name AND v.workflow_id = m.retrain_workflow_id)
+       ORDER BY m.id DESC LIMIT 1`,
+    );
+    this.listRows = db.prepare('SELECT * FROM monitor_runs WHERE model_name = ? ORDER BY id DESC LIMIT ?');
   }
 
   /** Idempotent per workflow run, so an activity retry does not log a run twice. */
   record(run: MonitorRunRecord): void {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO monitor_runs (model_name, version, workflow_id, run_id, window_from, window_to, rows,
-           drifted, decision, retrain_workflow_id, report_path, reason, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        run.modelName,
-        run.version,
-        run.workflowId,
-        run.runId,
-        run.windowFrom,
-        run.windowTo,
-        run.rows,
-        run.drifted ? 1 : 0,
-        run.decision,
-        run.retrainWorkflowId,
-        run.reportPath,
-        run.reason,
-        run.at,
-      );
+    this.insert.run(
+      run.modelName,
+      run.version,
+      run.workflowId,
+      run.runId,
+      run.windowFrom,
+      run.windowTo,
+      run.rows,
+      run.drifted ? 1 : 0,
+      run.decision,
+      run.retrainWorkflowId,
+      run.reportPath,
+      run.reason,
+      run.at,
+    );
   }
 
   latest(modelName: string): MonitorRunRecord | undefined {
-    const row = this.db
-      .prepare<[string], Row>('SELECT * FROM monitor_runs WHERE model_name = ? ORDER BY id DESC LIMIT 1')
-      .get(modelName);
+    const row = this.latestRow.get(modelName);
     return row && toRecord(row);
   }
 
@@ -92,22 +118,12 @@ export class MonitorRuns {
    * failed before registering (bad data, a lost worker) registered nothing, so it never blocks the next.
    */
   latestRetrain(modelName: string): MonitorRunRecord | undefined {
-    const row = this.db
-      .prepare<[string], Row>(
-        `SELECT m.* FROM monitor_runs m WHERE m.model_name = ? AND m.retrain_workflow_id IS NOT NULL
-           AND EXISTS (SELECT 1 FROM model_versions v
-                       WHERE v.model_name = m.model_name AND v.workflow_id = m.retrain_workflow_id)
-         ORDER BY m.id DESC LIMIT 1`,
-      )
-      .get(modelName);
+    const row = this.latestRetrainRow.get(modelName);
     return row && toRecord(row);
   }
 
   list(modelName: string, limit = 50): MonitorRunRecord[] {
-    return this.db
-      .prepare<[string, number], Row>('SELECT * FROM monitor_runs WHERE model_name = ? ORDER BY id DESC LIMIT ?')
-      .all(modelName, limit)
-      .map(toRecord);
+    return this.listRows.all(modelName, limit).map(toRecord);
   }
 }
 
@@ -127,27 +143,4 @@ function toRecord(row: Row): MonitorRunRecord {
     reason: row.reason ?? null,
     at: row.at,
   };
-}
-
-// Columns added after the first release: registries written before them get them on open, and their
-// old rows read them as null.
-const ADDED_COLUMNS = [{ name: 'reason', definition: 'reason TEXT' }];
-
-function addMissingColumns(db: Database.Database): void {
-  const columnNames = () =>
-    new Set(
-      db
-        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('monitor_runs')")
-        .all()
-        .map((column) => column.name),
-    );
-  const initial = columnNames();
-  if (ADDED_COLUMNS.every((column) => initial.has(column.name))) return;
-  // Under the write lock, looking again: a worker and a scoring server may open the registry at once.
-  db.transaction(() => {
-    const present = columnNames();
-    for (const column of ADDED_COLUMNS) {
-      if (!present.has(column.name)) db.exec(`ALTER TABLE monitor_runs ADD COLUMN ${column.definition}`);
-    }
-  }).immediate();
 }

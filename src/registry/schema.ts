@@ -1,7 +1,11 @@
-// The registry's tables. Versions are append-only; `serving` holds one row per model (the pointer the
+import type Database from 'better-sqlite3';
+import { columnNames, schemaObjects, type SchemaPlan } from '../shared/sqlite-migrations';
+
+// The registry's tables, as numbered steps: a step, once released, is never edited; a change is a new
+// step at the end. Versions are append-only; `serving` holds one row per model (the pointer the
 // scoring servers follow) and `deployments` keeps every promotion and rejection for the audit trail.
-export const REGISTRY_SCHEMA = `
-CREATE TABLE IF NOT EXISTS model_versions (
+const VERSIONS_SERVING_DEPLOYMENTS = `
+CREATE TABLE model_versions (
   model_name      TEXT    NOT NULL,
   version         INTEGER NOT NULL,
   artifact_path   TEXT    NOT NULL,
@@ -24,7 +28,7 @@ CREATE TABLE IF NOT EXISTS model_versions (
   PRIMARY KEY (model_name, version),
   UNIQUE (model_name, workflow_id, run_id)
 );
-CREATE TABLE IF NOT EXISTS serving (
+CREATE TABLE serving (
   model_name  TEXT PRIMARY KEY,
   version     INTEGER NOT NULL,
   since       TEXT    NOT NULL,
@@ -32,7 +36,7 @@ CREATE TABLE IF NOT EXISTS serving (
   run_id      TEXT,
   FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
 );
-CREATE TABLE IF NOT EXISTS deployments (
+CREATE TABLE deployments (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   model_name  TEXT    NOT NULL,
   version     INTEGER NOT NULL,
@@ -42,7 +46,10 @@ CREATE TABLE IF NOT EXISTS deployments (
   workflow_id TEXT,
   run_id      TEXT
 );
-CREATE TABLE IF NOT EXISTS baselines (
+`;
+
+const BASELINES_MONITOR_RUNS = `
+CREATE TABLE baselines (
   model_name  TEXT    NOT NULL,
   version     INTEGER NOT NULL,
   path        TEXT    NOT NULL,
@@ -50,7 +57,7 @@ CREATE TABLE IF NOT EXISTS baselines (
   PRIMARY KEY (model_name, version),
   FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
 );
-CREATE TABLE IF NOT EXISTS monitor_runs (
+CREATE TABLE monitor_runs (
   id                  INTEGER PRIMARY KEY AUTOINCREMENT,
   model_name          TEXT    NOT NULL,
   version             INTEGER NOT NULL,
@@ -66,5 +73,24 @@ CREATE TABLE IF NOT EXISTS monitor_runs (
   at                  TEXT    NOT NULL,
   UNIQUE (workflow_id, run_id)
 );
-CREATE INDEX IF NOT EXISTS monitor_runs_by_model ON monitor_runs (model_name, id);
+CREATE INDEX monitor_runs_by_model ON monitor_runs (model_name, id);
 `;
+
+export const REGISTRY_SCHEMA: SchemaPlan = {
+  name: 'the model registry',
+  migrations: [
+    { version: 1, description: 'model versions, the serving pointer, deployments', up: VERSIONS_SERVING_DEPLOYMENTS },
+    { version: 2, description: 'drift baselines and monitor runs', up: BASELINES_MONITOR_RUNS },
+    // Old monitor runs read it as null.
+    { version: 3, description: "the monitor run's reason", up: 'ALTER TABLE monitor_runs ADD COLUMN reason TEXT' },
+  ],
+  recognise: recogniseUnnumbered,
+};
+
+/** Registries written before the steps were numbered grew by CREATE IF NOT EXISTS and one added column. */
+function recogniseUnnumbered(db: Database.Database): number {
+  const tables = schemaObjects(db, 'table');
+  if (!tables.has('model_versions')) return 0;
+  if (!tables.has('monitor_runs')) return 1;
+  return columnNames(db, 'monitor_runs').has('reason') ? 3 : 2;
+}

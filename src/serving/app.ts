@@ -1,6 +1,6 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
 import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
@@ -20,7 +20,7 @@ export interface ScoringAppOptions {
   bodyLimit?: number;
   maxRecords?: number;
   /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
-  predictionLog?: PredictionLog;
+  predictionLog?: PredictionLogWriter;
   /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
   adminToken?: string;
   /** mlcycle's pino logger for the server's own lines (load failures, promotions, 5xx); none: silent. */

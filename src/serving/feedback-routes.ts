@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback } from 'fastify';
-import type { FeedbackResult, PredictionLog } from '../monitoring/prediction-log';
+import type { FeedbackResult, PredictionLogWriter } from '../monitoring/prediction-log';
 import { describeValue, quoted } from './echo';
 import type { ProblemDetail } from './problems';
 import { badRequest, ServingError } from './problems';
@@ -11,7 +11,7 @@ export const MAX_ID_CHARS = 64;
 
 export interface FeedbackRoutesOptions {
   /** Without one the route answers 503: this server keeps no predictions to attach outcomes to. */
-  predictionLog?: PredictionLog;
+  predictionLog?: PredictionLogWriter;
   maxLabels?: number;
 }
 
@@ -84,10 +84,10 @@ function malformedEntries(labels: unknown[]): FeedbackResult['invalid'] {
   return invalid;
 }
 
-function record(log: PredictionLog, labels: unknown[]): FeedbackResult {
+function record(log: PredictionLogWriter, labels: unknown[]): FeedbackResult {
   try {
     // Entries are checked one by one inside; the type only says what a good one looks like.
-    return log.recordFeedback(labels as Parameters<PredictionLog['recordFeedback']>[0]);
+    return log.recordFeedback(labels as Parameters<PredictionLogWriter['recordFeedback']>[0]);
   } catch (error) {
     // Another replica holding the write lock past the busy timeout is passing; the client retries.
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY')) {

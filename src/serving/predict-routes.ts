@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { PredictionLog } from '../monitoring/prediction-log';
+import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import type { RawRecord } from '../models/types';
 import type { ModelVersionRecord } from '../registry/types';
 import { NO_LOG_HEADER, noLogRefusal } from './admin-auth';
@@ -15,7 +15,7 @@ export interface PredictRoutesOptions {
   defaultModel?: string;
   maxRecords?: number;
   /** Gets one entry per answered record; appending only queues, so it adds no I/O to the request. */
-  predictionLog?: PredictionLog;
+  predictionLog?: PredictionLogWriter;
   /** Who may skip the log with the no-log header (MLCYCLE_ADMIN_TOKEN); without it, loopback clients only. */
   adminToken?: string;
 }
@@ -85,7 +85,7 @@ export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, 
  * values as sent, under the id the client got back.
  */
 function logPredictions(
-  log: PredictionLog,
+  log: PredictionLogWriter,
   record: ModelVersionRecord,
   records: readonly RawRecord[],
   predictions: readonly Prediction[],

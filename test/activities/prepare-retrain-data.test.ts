@@ -9,7 +9,7 @@ import type { RetrainData } from '../../src/activities/monitor-types';
 import { createPrepareRetrainData } from '../../src/activities/prepare-retrain-data';
 import { readCsvTable } from '../../src/data/csv-reader';
 import { validateTable } from '../../src/data/validate';
-import { PredictionLog } from '../../src/monitoring/prediction-log';
+import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import { ModelRegistry } from '../../src/registry/model-registry';
 import type { RetrainPolicy } from '../../src/workflows/drift-monitor-types';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
@@ -21,7 +21,9 @@ describe('prepareRetrainData activity', () => {
   const home = tempHome('retrain-data');
   const original = join(home, 'original.csv');
   let registry: ModelRegistry;
-  let log: PredictionLog;
+  /** The scoring server's side, which the test writes through; the activity reads through its own. */
+  let log: PredictionLogWriter;
+  let reader: PredictionLogReader;
   const telco = Papa.parse<Row>(readFileSync(TELCO_CSV, 'utf8').trim(), { header: true }).data;
 
   before(() => {
@@ -46,7 +48,8 @@ describe('prepareRetrainData activity', () => {
       workflowId: 'wf',
       runId: 'run',
     });
-    log = PredictionLog.open(home);
+    log = PredictionLogWriter.open(home);
+    reader = PredictionLogReader.open(home);
     // Ten live customers (Telco rows 1000+), six of them with feedback.
     log.append(
       telco.slice(1000, 1010).map(({ customerID: _id, Churn: _churn, ...features }, i) => ({
@@ -66,6 +69,7 @@ describe('prepareRetrainData activity', () => {
   });
   after(() => {
     log.close();
+    reader.close();
     registry.close();
   });
 
@@ -74,7 +78,7 @@ describe('prepareRetrainData activity', () => {
     options: { modelName?: string; version?: number; minNewLabelled?: number } = {},
   ): Promise<RetrainData> =>
     new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }).run(
-      createPrepareRetrainData({ registry, predictionLog: log, home, dataRoots: [home] }),
+      createPrepareRetrainData({ registry, predictionLog: reader, home, dataRoots: [home] }),
       { modelName: 'churn', version: 1, policy, windowTo: new Date().toISOString(), ...options },
     );
 

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
-import { PredictionLog } from '../../src/monitoring/prediction-log';
+import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import { ModelRegistry } from '../../src/registry/model-registry';
 import { startScoringServer } from '../../src/serving/server';
 import { createLifecycleWorker } from '../../src/workers/lifecycle-worker';
@@ -12,7 +12,10 @@ import { TELCO_CSV, tempHome } from './paths';
 export interface TestStack {
   env: TestWorkflowEnvironment;
   registry: ModelRegistry;
-  predictionLog: PredictionLog;
+  /** The scoring server's side of the log: tests append, flush and send feedback through it. */
+  predictionLog: PredictionLogWriter;
+  /** The worker's side, read-only. */
+  predictionLogReader: PredictionLogReader;
   home: string;
   taskQueue: string;
   scoringUrl: string;
@@ -28,7 +31,8 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
   const env = await startTestTemporal();
   const home = tempHome('stack');
   const registry = ModelRegistry.open(home);
-  const predictionLog = PredictionLog.open(home, { flushIntervalMs: 50 });
+  const predictionLog = PredictionLogWriter.open(home, { flushIntervalMs: 50 });
+  const predictionLogReader = PredictionLogReader.open(home);
   const scoring = await startScoringServer({
     host: '127.0.0.1',
     port: 0,
@@ -41,7 +45,7 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
     namespace: 'default',
     taskQueue,
     registry,
-    predictionLog,
+    predictionLog: predictionLogReader,
     home,
     dataRoots: [home, ...(options.dataRoots ?? [dirname(TELCO_CSV), tmpdir()])],
     scoringUrl: scoring.url,
@@ -53,6 +57,7 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
     env,
     registry,
     predictionLog,
+    predictionLogReader,
     home,
     taskQueue,
     scoringUrl: scoring.url,
@@ -61,6 +66,7 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
       await running;
       await scoring.close();
       predictionLog.close();
+      predictionLogReader.close();
       registry.close();
       await env.teardown();
     },

@@ -160,7 +160,11 @@ describe('data files a workflow names', () => {
   });
 
   it("refuses a drift-triggered retrain's data URI outside the roots before a retrain starts", async () => {
-    const prepare = createPrepareRetrainData({ ...stack, dataRoots: [stack.home, dataDir] });
+    const prepare = createPrepareRetrainData({
+      ...stack,
+      predictionLog: stack.predictionLogReader,
+      dataRoots: [stack.home, dataDir],
+    });
     const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') });
     for (const dataUri of ['/proc/self/environ', `${dataDir}/../../etc/passwd`, `${dataDir}/passwd-link.csv`]) {
       await assert.rejects(
@@ -213,7 +217,11 @@ describe('data files a workflow names', () => {
     ]);
     stack.predictionLog.flush();
     assert.equal(stack.predictionLog.recordFeedback([{ id: 'live-1', label: 'Yes' }]).accepted, 1);
-    const prepare = createPrepareRetrainData({ ...stack, dataRoots: [stack.home, dataDir] });
+    const prepare = createPrepareRetrainData({
+      ...stack,
+      predictionLog: stack.predictionLogReader,
+      dataRoots: [stack.home, dataDir],
+    });
     const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') });
     const data: RetrainData = await env.run(prepare, {
       modelName: 'semicolon',

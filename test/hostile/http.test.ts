@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PredictionLog } from '../../src/monitoring/prediction-log';
+import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import { NO_LOG_HEADER } from '../../src/serving/admin-auth';
 import { DEFAULT_BODY_LIMIT } from '../../src/serving/app';
 import type { ErrorBody } from '../../src/serving/problems';
@@ -316,13 +316,15 @@ function send(url: string, hostile: Hostile): Promise<{ status: number; text: st
 describe('hostile HTTP requests against a real scoring server', () => {
   let fixture: Fixture;
   let home: string;
-  let log: PredictionLog;
+  let log: PredictionLogWriter;
+  let reader: PredictionLogReader;
   let server: ScoringServer;
 
   before(async () => {
     fixture = await createFixture();
     home = await mkdtemp(join(tmpdir(), 'mlcycle-hostile-'));
-    log = PredictionLog.open(home, { flushIntervalMs: 60_000 });
+    log = PredictionLogWriter.open(home, { flushIntervalMs: 60_000 });
+    reader = PredictionLogReader.open(home);
     const source = new InMemorySource().add(await fixture.version('churn', 1)).setServing('churn', 1);
     server = await startScoringServer({
       host: '127.0.0.1',
@@ -350,6 +352,7 @@ describe('hostile HTTP requests against a real scoring server', () => {
   after(async () => {
     await server.close();
     log.close();
+    reader.close();
     await rm(home, { recursive: true, force: true });
     await fixture.cleanup();
   });
@@ -359,8 +362,8 @@ describe('hostile HTTP requests against a real scoring server', () => {
     log.flush();
     const farFuture = Date.parse('2100-01-01T00:00:00.000Z');
     return {
-      rows: log.readWindow('churn', { to: farFuture }).rows,
-      labelled: log.readLabelled('churn', { to: farFuture }).rows,
+      rows: reader.readWindow('churn', { to: farFuture }).rows,
+      labelled: reader.readLabelled('churn', { to: farFuture }).rows,
     };
   };
 

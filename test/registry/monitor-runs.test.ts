@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ModelRegistry, type NewModelVersion } from '../../src/registry/model-registry';
 import type { MonitorRunRecord } from '../../src/registry/monitor-runs';
-import { REGISTRY_SCHEMA } from '../../src/registry/schema';
+import { REGISTRY_SCHEMA_UNNUMBERED } from '../fixtures/unnumbered-schemas';
 import { tempHome } from '../helpers/paths';
 
 const version = (workflowId: string): NewModelVersion => ({
@@ -71,7 +71,7 @@ describe('monitor runs in the registry', () => {
     const home = tempHome('monitor-runs-old');
     mkdirSync(join(home, 'registry'));
     const old = new Database(join(home, 'registry', 'registry.sqlite'));
-    old.exec(REGISTRY_SCHEMA);
+    old.exec(REGISTRY_SCHEMA_UNNUMBERED);
     const columns = old.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('monitor_runs')").all();
     assert.ok(
       columns.length > 0 && !columns.some((column) => column.name === 'reason'),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { PredictionLog } from '../../src/monitoring/prediction-log';
+import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import type { ModelVersionRecord } from '../../src/registry/types';
 import { buildScoringApp } from '../../src/serving/app';
 import { ModelPool } from '../../src/serving/model-pool';
@@ -26,7 +26,13 @@ describe('prediction log behind the scoring server', () => {
   let v1: ModelVersionRecord;
   let v2: ModelVersionRecord;
   let home: string;
-  let log: PredictionLog;
+  let log: PredictionLogWriter;
+  let reader: PredictionLogReader;
+  /** What the log holds once the writer has written its queue, read as the drift monitor reads it. */
+  const stored = (): PredictionLogReader => {
+    log.flush();
+    return reader;
+  };
   let pool: ModelPool;
   let app: FastifyInstance;
 
@@ -51,13 +57,15 @@ describe('prediction log behind the scoring server', () => {
 
   beforeEach(async () => {
     home = await mkdtemp(join(tmpdir(), 'mlcycle-feedback-'));
-    // A slow timer: what a test reads was written by flush, close or the reads themselves.
-    log = PredictionLog.open(home, { flushIntervalMs: 60_000 });
+    // A slow timer: what a test reads was written by flush or close.
+    log = PredictionLogWriter.open(home, { flushIntervalMs: 60_000 });
+    reader = PredictionLogReader.open(home);
   });
   afterEach(async () => {
     await app.close();
     await pool.close();
     log.close();
+    reader.close();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -74,7 +82,7 @@ describe('prediction log behind the scoring server', () => {
     it('logs every answered record under the id the client got, with the model input columns as sent', async () => {
       const before = Date.now();
       const answer = await predict({ records: RECORDS });
-      const window = log.readWindow('churn', { to: FAR_FUTURE });
+      const window = stored().readWindow('churn', { to: FAR_FUTURE });
       assert.equal(window.rows, RECORDS.length);
       assert.deepEqual(
         window.probabilities,
@@ -90,19 +98,19 @@ describe('prediction log behind the scoring server', () => {
           name,
         );
       }
-      assert.equal(log.readWindow('churn', { to: before - 1 }).rows, 0, 'logged with the time of the request');
+      assert.equal(stored().readWindow('churn', { to: before - 1 }).rows, 0, 'logged with the time of the request');
 
       const ids = answer.predictions.map((p) => p.id);
       const labels = ids.map((id, i) => ({ id, label: i % 2 }));
       assert.equal((await feedback({ labels })).json<{ accepted: number }>().accepted, RECORDS.length);
-      assert.deepEqual(log.readLabelled('churn', { to: FAR_FUTURE }).ids, ids);
+      assert.deepEqual(stored().readLabelled('churn', { to: FAR_FUTURE }).ids, ids);
     });
 
     it('logs a requested version under that version', async () => {
       await predict({ version: 2, records: RECORDS.slice(0, 2) });
-      const window = log.readWindow('churn', { to: FAR_FUTURE });
+      const window = stored().readWindow('churn', { to: FAR_FUTURE });
       assert.deepEqual(window.versions, [2]);
-      assert.equal(log.readWindow('churn', { to: FAR_FUTURE, version: 1 }).rows, 0);
+      assert.equal(stored().readWindow('churn', { to: FAR_FUTURE, version: 1 }).rows, 0);
     });
 
     it('logs nothing for a request it refuses', async () => {
@@ -151,7 +159,7 @@ describe('prediction log behind the scoring server', () => {
       assert.deepEqual(first.json(), { accepted: 2, unknown: ['not-a-prediction'] });
       const second = await feedback({ labels: [{ id: a, label: 0 }] });
       assert.deepEqual(second.json(), { accepted: 1, unknown: [] });
-      assert.deepEqual(log.readLabelled('churn', { to: FAR_FUTURE }).labels, [0, 0]);
+      assert.deepEqual(stored().readLabelled('churn', { to: FAR_FUTURE }).labels, [0, 0]);
     });
 
     it('reads the positive class name of the version that made the prediction', async () => {
@@ -161,7 +169,7 @@ describe('prediction log behind the scoring server', () => {
       const refused = await feedback({ labels: [{ id: byV1, label: 'Churned' }] });
       assert.equal(refused.statusCode, 400);
       assert.deepEqual(refused.json<ErrorBody>().details[0]?.field, 'label');
-      assert.deepEqual(log.readLabelled('churn', { to: FAR_FUTURE }).labels, [1]);
+      assert.deepEqual(stored().readLabelled('churn', { to: FAR_FUTURE }).labels, [1]);
     });
 
     const badBodies: [string, unknown, number | null, string | null][] = [
@@ -219,7 +227,7 @@ describe('prediction log behind the scoring server', () => {
           message: 'label "perhaps" is not understood; send 0/1, true/false, "Yes"/"No", "true"/"false"',
         },
       ]);
-      assert.equal(log.readLabelled('churn', { to: FAR_FUTURE }).rows, 0);
+      assert.equal(stored().readLabelled('churn', { to: FAR_FUTURE }).rows, 0);
     });
 
     it('answers 415 for a body not declared as JSON', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ScoringClient } from '../../src/activities/scoring-client';
-import { PredictionLog } from '../../src/monitoring/prediction-log';
+import { PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import type { ModelVersionRecord } from '../../src/registry/types';
 import { NO_LOG_HEADER } from '../../src/serving/admin-auth';
 import { buildScoringApp } from '../../src/serving/app';
@@ -21,7 +21,7 @@ describe('the no-log header of deploy smoke tests', () => {
   let fixture: Fixture;
   let v1: ModelVersionRecord;
   let home: string;
-  let log: PredictionLog;
+  let log: PredictionLogWriter;
   let pool: ModelPool;
   let app: FastifyInstance;
 
@@ -33,7 +33,7 @@ describe('the no-log header of deploy smoke tests', () => {
 
   beforeEach(async () => {
     home = await mkdtemp(join(tmpdir(), 'mlcycle-nolog-'));
-    log = PredictionLog.open(home, { flushIntervalMs: 60_000 });
+    log = PredictionLogWriter.open(home, { flushIntervalMs: 60_000 });
     pool = new ModelPool({ source: new InMemorySource().add(v1).setServing('churn', 1) });
     await pool.refresh();
   });

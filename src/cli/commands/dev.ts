@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PredictionLog } from '../../monitoring/prediction-log';
+import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
@@ -51,8 +51,11 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
     stoppers.unshift(() => stack.stop());
     const registry = ModelRegistry.open(config.home);
     stoppers.unshift(() => registry.close());
-    const predictionLog = PredictionLog.open(config.home);
+    // One process plays both parts here: the scoring server writes the log, the worker reads it.
+    const predictionLog = PredictionLogWriter.open(config.home);
     stoppers.unshift(() => predictionLog.close());
+    const predictionLogReader = PredictionLogReader.open(config.home);
+    stoppers.unshift(() => predictionLogReader.close());
     // No line per request, as before: a person trying the curl line reads the answer, not the log.
     const scoringLogger = createLogger('scoring', logFile, { style: 'detailed' });
     const scoring = await startScoringFromConfig(config, registry, predictionLog, {
@@ -65,7 +68,7 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       registry,
-      predictionLog,
+      predictionLog: predictionLogReader,
       home: config.home,
       dataRoots: config.dataRoots,
       scoringUrl: scoring.url,

@@ -1,4 +1,4 @@
-import { PredictionLog } from '../../monitoring/prediction-log';
+import { PredictionLogWriter } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { loadConfig } from '../../shared/config';
 import { createLogger, standardSink } from '../../shared/logging/logger';
@@ -10,7 +10,7 @@ import { waitForShutdownSignal } from '../shutdown';
 export async function runServeCommand(): Promise<void> {
   const config = loadConfig();
   const registry = ModelRegistry.open(config.home);
-  const predictionLog = PredictionLog.open(config.home);
+  const predictionLog = PredictionLogWriter.open(config.home);
   // The server's lines on stdout as Fastify's own logger wrote them, request lines included.
   const logger = createLogger('scoring', standardSink('stdout'), { style: 'detailed' });
   const server = await startScoringFromConfig(config, registry, predictionLog, { logger, logRequests: true });

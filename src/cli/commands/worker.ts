@@ -1,4 +1,4 @@
-import { PredictionLog } from '../../monitoring/prediction-log';
+import { PredictionLogReader } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { readBuildInfo } from '../../shared/build-info';
 import { loadConfig } from '../../shared/config';
@@ -13,7 +13,7 @@ export async function runWorkerCommand(): Promise<void> {
   const config = loadConfig();
   installRuntime();
   const registry = ModelRegistry.open(config.home);
-  const predictionLog = PredictionLog.open(config.home);
+  const predictionLog = PredictionLogReader.open(config.home);
   const connection = await connectWorkerConnection(config);
   try {
     const worker = await createLifecycleWorker({
