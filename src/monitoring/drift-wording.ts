@@ -41,8 +41,8 @@ export function value(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-export function signed(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+export function signed(x: number, digits = 2): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 }
 
 export function pct(share: number): string {
@@ -51,8 +51,13 @@ export function pct(share: number): string {
 
 /** "p=0.03", "p=1.2e-12", or "p<1e-15" where 1 − CDF runs out of precision. */
 export function pValue(p: number): string {
-  if (p < 1e-15) return 'p<1e-15';
-  return `p=${p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)))}`;
+  return p < 1e-15 ? 'p<1e-15' : `p=${pValueDigits(p)}`;
+}
+
+/** A p-value's digits, for sentences and table cells alike: tiny ones by order of magnitude. */
+export function pValueDigits(p: number): string {
+  if (p === 0) return '0';
+  return p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
 
 export function capitalise(text: string): string {

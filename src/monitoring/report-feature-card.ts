@@ -1,17 +1,13 @@
 import { escapeHtml } from './report-escape';
 import { pValueCell, verdictBadges } from './report-feature-table';
 import { effectName, formatCount, formatNumber, formatPercent, testName } from './report-format';
-import { limitHistogram } from './report-histogram-limit';
 import { renderHistogramSvg } from './report-histogram-svg';
 import type { FeatureDriftResult } from './types';
 
-/** More levels than this are folded into one "other" bar; thinner bars are unreadable anyway. */
-const MAX_BARS = 20;
-
 /** A feature's (or the predictions') verdict, test figures and reference-vs-live histogram. */
 export function renderFeatureCard(feature: FeatureDriftResult, anchor: string, heading = feature.name): string {
-  const histogram = feature.kind === 'categorical' ? limitHistogram(feature.histogram, MAX_BARS) : feature.histogram;
-  const { effect } = feature;
+  // Categorical histograms arrive capped at 20 bars (drift-histogram.ts): thinner bars are unreadable.
+  const { effect, histogram } = feature;
   const stats = [
     escapeHtml(feature.kind),
     `${escapeHtml(testName(feature.test))} ${formatNumber(feature.statistic)}`,

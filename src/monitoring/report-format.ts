@@ -1,3 +1,4 @@
+import { pValueDigits, TEST_NAMES } from './drift-wording';
 import type { DriftTest } from './types';
 
 // Number formatting for the drift report: fixed, locale-independent, and a dash for anything absent,
@@ -13,8 +14,7 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
 /** Tiny p-values matter by order of magnitude, not by their fourth decimal. */
 export function formatPValue(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  if (value === 0) return '0';
-  return value < 0.001 ? value.toExponential(1) : value.toFixed(3);
+  return pValueDigits(value);
 }
 
 export function formatPercent(share: number | null | undefined, digits = 1): string {
@@ -31,17 +31,10 @@ export function px(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-const TEST_NAMES: Record<DriftTest, string> = {
-  ks: 'KS',
-  chi2: 'chi-square',
-  wasserstein: 'Wasserstein',
-  jensenshannon: 'Jensen–Shannon',
-};
-
 export function testName(test: DriftTest): string {
   return TEST_NAMES[test] ?? test;
 }
 
 export function effectName(measure: 'wasserstein' | 'jensenshannon'): string {
-  return measure === 'wasserstein' ? 'Wasserstein' : 'Jensen–Shannon';
+  return TEST_NAMES[measure];
 }

@@ -1,4 +1,5 @@
 import { escapeHtml } from './report-escape';
+import { signed } from './drift-wording';
 import { formatCount, formatNumber, formatPercent } from './report-format';
 import { renderReliabilitySvg } from './report-reliability-svg';
 import type { PerformanceResult } from './types';
@@ -14,7 +15,7 @@ export function renderPerformancePanel(performance: PerformanceResult | null): s
   const verdict = performance.drifted
     ? '<span class="badge alert">concept drift</span>'
     : '<span class="badge neutral">no concept drift</span>';
-  const delta = performance.rocAuc === null ? '' : ` (${signed(performance.rocAuc - performance.trainingRocAuc)})`;
+  const delta = performance.rocAuc === null ? '' : ` (${signed(performance.rocAuc - performance.trainingRocAuc, 3)})`;
   const metrics = [
     metric(
       'Labelled rows',
@@ -57,8 +58,4 @@ function calibrationTable(calibration: PerformanceResult['calibration']): string
     '<table class="bins"><thead><tr><th class="num">Mean predicted</th><th class="num">Observed</th><th class="num">Rows</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   );
-}
-
-function signed(value: number): string {
-  return `${value >= 0 ? '+' : '−'}${formatNumber(Math.abs(value))}`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { readLatestReport, writeDriftReport } from '../../src/monitoring/report-files';
-import { limitHistogram } from '../../src/monitoring/report-histogram-limit';
+import { cappedHistogram } from '../../src/monitoring/drift-histogram';
 import { renderDriftReportHtml } from '../../src/monitoring/report-html';
 import { yAxisFor } from '../../src/monitoring/report-svg-axes';
 import type {
@@ -367,35 +367,32 @@ describe('renderDriftReportHtml', () => {
     assert.ok(first);
     big.features[1] = {
       ...first,
-      histogram: { labels: many, reference: shares(many.map(() => 1)), live: shares(many.map((_, i) => 1 + (i % 7))) },
+      // As detection measures it: the rarest levels pooled into "other" (drift-histogram.ts).
+      histogram: cappedHistogram(many, shares(many.map(() => 1)), shares(many.map((_, i) => 1 + (i % 7)))),
     };
     const size = Buffer.byteLength(renderDriftReportHtml(big, { generatedAt: GENERATED_AT }));
-    console.log(`drift report for 20 features: ${(size / 1024).toFixed(1)} KB`);
     assert.ok(size < 200 * 1024, `${size} bytes`);
     assert.ok(size < 120 * 1024, `${size} bytes is more than expected for aggregated histograms`);
   });
 });
 
-describe('limitHistogram', () => {
-  test('folds the smallest levels into one "other" bar and keeps every share', () => {
-    const folded = limitHistogram(
-      { labels: ['a', 'b', 'c', 'd', 'e'], reference: [0.4, 0.3, 0.1, 0.1, 0.1], live: [0.1, 0.2, 0.5, 0.1, 0.1] },
-      3,
-    );
-    assert.deepEqual(folded.labels, ['a', 'c', 'other (3 levels)']);
-    assert.deepEqual(
-      folded.reference.map((s) => +s.toFixed(6)),
-      [0.4, 0.1, 0.5],
-    );
-    assert.deepEqual(
-      folded.live.map((s) => +s.toFixed(6)),
-      [0.1, 0.5, 0.4],
-    );
+describe('cappedHistogram', () => {
+  test('shows at most 20 bars: the largest levels on either side, the rest pooled as "other" with every share kept', () => {
+    const levels = Array.from({ length: 25 }, (_, i) => `level-${i}`);
+    const reference = levels.map((_, i) => (i < 10 ? 0.08 : 0.2 / 15));
+    const live = levels.map((_, i) => (i === 24 ? 0.3 : 0.7 / 24));
+    const capped = cappedHistogram(levels, reference, live);
+    assert.equal(capped.labels.length, 20);
+    assert.equal(capped.labels.at(-1), 'other');
+    assert.ok(capped.labels.includes('level-24'), 'a level large only in the live data stays');
+    const total = (shares: number[]) => +shares.reduce((a, b) => a + b, 0).toFixed(9);
+    assert.equal(total(capped.reference), total(reference));
+    assert.equal(total(capped.live), total(live));
   });
 
-  test('leaves a histogram with few enough levels untouched', () => {
-    const small = { labels: ['a', 'b'], reference: [0.5, 0.5], live: [0.4, 0.6] };
-    assert.equal(limitHistogram(small, 30), small);
+  test('leaves a histogram with few enough levels whole, naming the blank level', () => {
+    const capped = cappedHistogram(['a', ''], [0.5, 0.5], [0.4, 0.6]);
+    assert.deepEqual(capped.labels.sort(), ['(missing)', 'a']);
   });
 });
 
