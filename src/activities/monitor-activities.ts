@@ -38,11 +38,10 @@ export function createMonitorActivities(deps: MonitorDeps) {
   const { registry, predictionLog, home, dataRoots } = deps;
 
   async function getMonitorState({ modelName }: MonitorStateInput): Promise<MonitorState> {
-    const lastRun = registry.monitorRuns.latest(modelName);
     const lastRetrain = registry.monitorRuns.latestRetrain(modelName);
     return Promise.resolve({
       servingVersion: registry.getServing(modelName)?.version ?? null,
-      lastWindowTo: lastRun?.windowTo ?? null,
+      lastWindowTo: registry.monitorRuns.furthestWindowTo(modelName),
       lastRetrainAt: lastRetrain?.at ?? null,
       lastRetrainWorkflowId: lastRetrain?.retrainWorkflowId ?? null,
     });

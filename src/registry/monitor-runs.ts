@@ -88,6 +88,21 @@ export class MonitorRuns {
   }
 
   /**
+   * The latest end of any window checked so far, where the next default window starts. The latest by
+   * time, not the latest run: a run over an earlier span (`from`/`to` given by hand) must not send the
+   * schedule back over predictions and labels it already counted.
+   */
+  furthestWindowTo(modelName: string): string | null {
+    const row = this.db
+      .prepare<[string], { window_to: string }>(
+        `SELECT window_to FROM monitor_runs WHERE model_name = ?
+         ORDER BY julianday(window_to) DESC, id DESC LIMIT 1`,
+      )
+      .get(modelName);
+    return row?.window_to ?? null;
+  }
+
+  /**
    * The latest run whose retrain registered a version: the cooldown counts from it. A retrain that
    * failed before registering (bad data, a lost worker) registered nothing, so it never blocks the next.
    */
