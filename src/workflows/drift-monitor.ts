@@ -80,7 +80,7 @@ export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMo
   // Too few rows to test features, yet late labels can still show concept drift (runs before: never drifted).
   if (tooFewRows && !check.drifted) return record('no-data', check.summary);
   if (!check.drifted) return record('no-drift', check.summary);
-  if (input.retrain === false) return record('drift-retrain-disabled', `${check.summary}; retraining is off`);
+  if (input.retrain === false) return record('drift-retrain-disabled', andThen(check.summary, 'retraining is off'));
 
   // Only retrains that registered a version count (getMonitorState): a failed one never holds the next off.
   const sinceRetrain = state.lastRetrainAt === null ? Infinity : Date.now() - Date.parse(state.lastRetrainAt);
@@ -88,18 +88,21 @@ export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMo
     const minutesLeft = Math.ceil((cooldownMs - sinceRetrain) / 60_000);
     return record(
       'drift-cooling-down',
-      `${check.summary}; not retraining: ${state.lastRetrainWorkflowId} retrained ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
+      andThen(
+        check.summary,
+        `not retraining: ${state.lastRetrainWorkflowId} retrained ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
+      ),
     );
   }
 
   const policy = input.retrainPolicy ?? { mode: 'original+labelled' };
   if (!awaitsRetrain) {
     const started = await startRetrainLegacy(modelName, version, to, policy);
-    return record('retrain-started', `${check.summary}; ${started.reason}`, started.retrainWorkflowId);
+    return record('retrain-started', andThen(check.summary, started.reason), started.retrainWorkflowId);
   }
   const minNewLabelled = input.minNewLabelled ?? DEFAULT_MIN_NEW_LABELLED;
   const outcome = await retrainOnDrift({ modelName, version, to, policy, minNewLabelled });
-  return record(outcome.decision, `${check.summary}; ${outcome.reason}`, outcome.retrainWorkflowId, outcome.retrain);
+  return record(outcome.decision, andThen(check.summary, outcome.reason), outcome.retrainWorkflowId, outcome.retrain);
 }
 
 async function recordAndFinish(
@@ -153,6 +156,11 @@ function finish(
     ...(retrain ? { retrain } : {}),
     ...(check.reportPath ? { reportPath: check.reportPath } : {}),
   };
+}
+
+/** The check's summary (a sentence ending in a full stop) and what the monitor did, as one sentence. */
+function andThen(summary: string, next: string): string {
+  return `${summary.replace(/\.$/, '')}; ${next}`;
 }
 
 function emptyCheck(from: string | null, to: string): DriftCheckResult {
