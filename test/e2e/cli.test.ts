@@ -166,6 +166,7 @@ describe('the mlcycle CLI as a user runs it', () => {
     const report = await runCli(['drift', 'report', '--model', 'telco-churn'], env);
     assert.equal(report.code, 0, report.output);
     assert.match(report.output, /telco-churn: .*monitoring\/reports\/telco-churn\/.*\.html/);
+    assert.match(report.output, /^ {2}dataset drift: no — .+; decision: no-drift$/m);
 
     // Schedule management from the CLI, checked against what Temporal itself reports.
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
