@@ -14,7 +14,12 @@ import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';
 import { retrainOnDrift } from './drift-monitor-retrain';
-import type { DriftMonitorInput, DriftMonitorResult, DriftRetrainSummary } from './drift-monitor-types';
+import {
+  DRIFT_MONITOR_DEFAULTS,
+  type DriftMonitorInput,
+  type DriftMonitorResult,
+  type DriftRetrainSummary,
+} from './drift-monitor-types';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
 const { checkDrift } = proxyActivities<MonitorActivities>({
@@ -27,9 +32,11 @@ const { getMonitorState, recordMonitorRun } = proxyActivities<MonitorActivities>
   retry,
 });
 
-const DEFAULT_COOLDOWN = '6h';
-const DEFAULT_MIN_ROWS = 100;
-const DEFAULT_MIN_NEW_LABELLED = 100;
+const {
+  cooldown: DEFAULT_COOLDOWN,
+  minRows: DEFAULT_MIN_ROWS,
+  minNewLabelled: DEFAULT_MIN_NEW_LABELLED,
+} = DRIFT_MONITOR_DEFAULTS;
 // Runs started before it left the retrain running unwatched and reported `retrain-started`.
 const AWAITS_RETRAIN = 'drift-monitor-awaits-retrain';
 

@@ -173,6 +173,10 @@ describe('the mlcycle CLI as a user runs it', () => {
     const schedules = new Client({ connection }).schedule;
     const updated = await runCli(['monitor', '--model', 'telco-churn', '--every', '30m', '--cooldown', '2h'], env);
     assert.match(updated.output, /drift-monitor-telco-churn updated: driftMonitor every 30m/);
+    assert.match(
+      updated.output,
+      /cooldown 2h, at least 100 new labelled records; min rows 100; default drift settings/,
+    );
     const monitorSchedule = await schedules.getHandle('drift-monitor-telco-churn').describe();
     assert.equal(monitorSchedule.spec.intervals?.[0]?.every, 30 * 60_000);
     await runCli(['monitor', '--model', 'telco-churn', '--pause'], env);
