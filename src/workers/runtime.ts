@@ -31,6 +31,9 @@ export function installRuntime(options: RuntimeOptions = {}, env: NodeJS.Process
   const write = options.logFile ? appendTo(options.logFile) : (line: string) => process.stderr.write(line);
   Runtime.install({
     shutdownSignals: [],
+    // The SDK core's own warnings (e.g. an RPC cut short while shutting down) go through the logger below,
+    // to the log file under `mlcycle dev`, instead of straight to the terminal, which is the default.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     logger: new DefaultLogger(level, (entry: LogEntry) => {
       const meta = Object.entries(entry.meta ?? {})
         .filter(([key]) => verbose || !NOISE.has(key))
