@@ -67,7 +67,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
         driftShare: 0,
         features: [],
         window: { rows: window.rows, from, to },
-        summary: `${window.rows} logged predictions in the window, fewer than the ${input.minRows} needed to test drift`,
+        summary: `${window.rows} logged prediction${window.rows === 1 ? '' : 's'} in the window, fewer than the ${input.minRows} needed to test drift`,
         reportPath: null,
         jsonPath: null,
       };
