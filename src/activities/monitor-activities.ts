@@ -38,11 +38,10 @@ export function createMonitorActivities(deps: MonitorDeps) {
   const { registry, predictionLog, home, dataRoots } = deps;
 
   async function getMonitorState({ modelName }: MonitorStateInput): Promise<MonitorState> {
-    const lastRun = registry.monitorRuns.latest(modelName);
     const lastRetrain = registry.monitorRuns.latestRetrain(modelName);
     return Promise.resolve({
       servingVersion: registry.getServing(modelName)?.version ?? null,
-      lastWindowTo: lastRun?.windowTo ?? null,
+      lastWindowTo: registry.monitorRuns.furthestWindowTo(modelName),
       lastRetrainAt: lastRetrain?.at ?? null,
       lastRetrainWorkflowId: lastRetrain?.retrainWorkflowId ?? null,
     });
@@ -68,7 +67,7 @@ export function createMonitorActivities(deps: MonitorDeps) {
         driftShare: 0,
         features: [],
         window: { rows: window.rows, from, to },
-        summary: `${window.rows} logged predictions in the window, fewer than the ${input.minRows} needed to test drift`,
+        summary: `${window.rows} logged prediction${window.rows === 1 ? '' : 's'} in the window, fewer than the ${input.minRows} needed to test drift`,
         reportPath: null,
         jsonPath: null,
       };

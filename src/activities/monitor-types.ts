@@ -8,7 +8,7 @@ export interface MonitorStateInput {
 
 export interface MonitorState {
   servingVersion: number | null;
-  /** `to` of the previous monitor run: where this window starts by default. */
+  /** The latest `to` of any earlier monitor run: where this window starts by default. */
   lastWindowTo: string | null;
   /** When the latest monitor-started retrain that registered a version was recorded: the cooldown counts from it. */
   lastRetrainAt: string | null;

@@ -12,7 +12,7 @@ function describeMonitorResult(result: DriftMonitorResult): string[] {
   return [
     `decision: ${result.decision}`,
     `reason: ${result.reason}`,
-    `window: ${result.window.rows} predictions, ${result.window.from ?? 'from the start of the log'} to ${result.window.to}`,
+    `window: ${result.window.rows} prediction${result.window.rows === 1 ? '' : 's'}, ${result.window.from ?? 'from the start of the log'} to ${result.window.to}`,
     ...(result.retrainWorkflowId ? [`retrain run: ${result.retrainWorkflowId}`] : []),
     `report: ${result.reportPath ?? 'none (nothing was tested)'}`,
   ];

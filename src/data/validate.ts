@@ -70,7 +70,10 @@ export function validateTable(table: RawTable, options: ValidateOptions): Valida
     const message = `No input columns are left once ${without} are set aside; the file needs at least one feature column.`;
     problems.push({ code: 'no-features', message });
   }
-  problems.push(...featureBoundProblems(table, schema.inputs, options));
+  // A column of decimal-comma numbers reads as text; its distinct amounts are that one cause, not another problem.
+  const decimalComma = new Set(problems.filter((p) => p.code === 'decimal-comma').map((p) => p.column));
+  const boundedInputs = schema.inputs.filter((input) => !decimalComma.has(input.name));
+  problems.push(...featureBoundProblems(table, boundedInputs, options));
   const warnings =
     problems.length === 0 && targetCells
       ? targetLeakSuspects(table, schema.inputs, positives(targetCells, labels))

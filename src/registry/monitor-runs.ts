@@ -72,6 +72,7 @@ export class MonitorRuns {
   private readonly latestRow: Database.Statement<[string], Row>;
   private readonly latestRetrainRow: Database.Statement<[string], Row>;
   private readonly listRows: Database.Statement<[string, number], Row>;
+  private readonly furthestWindowToRow: Database.Statement<[string], { window_to: string }>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -87,6 +88,10 @@ export class MonitorRuns {
        ORDER BY m.id DESC LIMIT 1`,
     );
     this.listRows = db.prepare('SELECT * FROM monitor_runs WHERE model_name = ? ORDER BY id DESC LIMIT ?');
+    this.furthestWindowToRow = db.prepare(
+      `SELECT window_to FROM monitor_runs WHERE model_name = ?
+       ORDER BY julianday(window_to) DESC, id DESC LIMIT 1`,
+    );
   }
 
   /** Idempotent per workflow run, so an activity retry does not log a run twice. */
@@ -111,6 +116,15 @@ export class MonitorRuns {
   latest(modelName: string): MonitorRunRecord | undefined {
     const row = this.latestRow.get(modelName);
     return row && toRecord(row);
+  }
+
+  /**
+   * The latest end of any window checked so far, where the next default window starts. The latest by
+   * time, not the latest run: a run over an earlier span (`from`/`to` given by hand) must not send the
+   * schedule back over predictions and labels it already counted.
+   */
+  furthestWindowTo(modelName: string): string | null {
+    return this.furthestWindowToRow.get(modelName)?.window_to ?? null;
   }
 
   /**

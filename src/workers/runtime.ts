@@ -22,5 +22,11 @@ const NOISE = new Set([
  */
 export function installRuntime(sink: LogSink = standardSink('stderr')): void {
   const logger = createLogger('worker', sink, { style: 'detailed', quiet: NOISE });
-  Runtime.install({ shutdownSignals: [], logger: new PinoTemporalLogger(logger) });
+  Runtime.install({
+    shutdownSignals: [],
+    // The SDK core's own warnings (e.g. an RPC cut short while shutting down) go through the logger,
+    // to the log file under `mlcycle dev`, instead of straight to the terminal, which is the default.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    logger: new PinoTemporalLogger(logger),
+  });
 }

@@ -1,6 +1,9 @@
 import type { DriftConfig, DriftTest } from '../monitoring/types';
 import type { MonitorDecision } from '../registry/monitor-runs';
 
+/** What driftMonitor uses for a field its input leaves out (the CLI shows them too). */
+export const DRIFT_MONITOR_DEFAULTS = { cooldown: '6h', minRows: 100, minNewLabelled: 100 } as const;
+
 /** Which data a drift-triggered retrain trains on. */
 export type RetrainPolicy =
   /** The serving version's own training data. */

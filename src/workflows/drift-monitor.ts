@@ -14,7 +14,12 @@ import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';
 import { retrainOnDrift } from './drift-monitor-retrain';
-import type { DriftMonitorInput, DriftMonitorResult, DriftRetrainSummary } from './drift-monitor-types';
+import {
+  DRIFT_MONITOR_DEFAULTS,
+  type DriftMonitorInput,
+  type DriftMonitorResult,
+  type DriftRetrainSummary,
+} from './drift-monitor-types';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
 const { checkDrift } = proxyActivities<MonitorActivities>({
@@ -27,9 +32,11 @@ const { getMonitorState, recordMonitorRun } = proxyActivities<MonitorActivities>
   retry,
 });
 
-const DEFAULT_COOLDOWN = '6h';
-const DEFAULT_MIN_ROWS = 100;
-const DEFAULT_MIN_NEW_LABELLED = 100;
+const {
+  cooldown: DEFAULT_COOLDOWN,
+  minRows: DEFAULT_MIN_ROWS,
+  minNewLabelled: DEFAULT_MIN_NEW_LABELLED,
+} = DRIFT_MONITOR_DEFAULTS;
 // Runs started before it left the retrain running unwatched and reported `retrain-started`.
 const AWAITS_RETRAIN = 'drift-monitor-awaits-retrain';
 
@@ -80,7 +87,7 @@ export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMo
   // Too few rows to test features, yet late labels can still show concept drift (runs before: never drifted).
   if (tooFewRows && !check.drifted) return record('no-data', check.summary);
   if (!check.drifted) return record('no-drift', check.summary);
-  if (input.retrain === false) return record('drift-retrain-disabled', `${check.summary}; retraining is off`);
+  if (input.retrain === false) return record('drift-retrain-disabled', andThen(check.summary, 'retraining is off'));
 
   // Only retrains that registered a version count (getMonitorState): a failed one never holds the next off.
   const sinceRetrain = state.lastRetrainAt === null ? Infinity : Date.now() - Date.parse(state.lastRetrainAt);
@@ -88,18 +95,21 @@ export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMo
     const minutesLeft = Math.ceil((cooldownMs - sinceRetrain) / 60_000);
     return record(
       'drift-cooling-down',
-      `${check.summary}; not retraining: ${state.lastRetrainWorkflowId} retrained ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
+      andThen(
+        check.summary,
+        `not retraining: ${state.lastRetrainWorkflowId} retrained ${Math.round(sinceRetrain / 60_000)} min ago, cooldown ends in ${minutesLeft} min`,
+      ),
     );
   }
 
   const policy = input.retrainPolicy ?? { mode: 'original+labelled' };
   if (!awaitsRetrain) {
     const started = await startRetrainLegacy(modelName, version, to, policy);
-    return record('retrain-started', `${check.summary}; ${started.reason}`, started.retrainWorkflowId);
+    return record('retrain-started', andThen(check.summary, started.reason), started.retrainWorkflowId);
   }
   const minNewLabelled = input.minNewLabelled ?? DEFAULT_MIN_NEW_LABELLED;
   const outcome = await retrainOnDrift({ modelName, version, to, policy, minNewLabelled });
-  return record(outcome.decision, `${check.summary}; ${outcome.reason}`, outcome.retrainWorkflowId, outcome.retrain);
+  return record(outcome.decision, andThen(check.summary, outcome.reason), outcome.retrainWorkflowId, outcome.retrain);
 }
 
 async function recordAndFinish(
@@ -153,6 +163,11 @@ function finish(
     ...(retrain ? { retrain } : {}),
     ...(check.reportPath ? { reportPath: check.reportPath } : {}),
   };
+}
+
+/** The check's summary (a sentence ending in a full stop) and what the monitor did, as one sentence. */
+function andThen(summary: string, next: string): string {
+  return `${summary.replace(/\.$/, '')}; ${next}`;
 }
 
 function emptyCheck(from: string | null, to: string): DriftCheckResult {

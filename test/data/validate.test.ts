@@ -221,4 +221,24 @@ describe('validateTable', () => {
     const absent = await validateEdited(() => {}, { idColumn: 'nope' });
     assert.equal(only(absent, 'missing-id-column').column, 'nope');
   });
+
+  test('names only the decimal commas of a semicolon file, not the hundreds of "categories" they would make', async () => {
+    // As a spreadsheet saves Telco: semicolons, and every amount a distinct text value once read.
+    const rows = generateTelcoCsv({ rows: 1_500, seed: 12 })
+      .trimEnd()
+      .split('\n')
+      .map((line, i) => {
+        const cells = line.split(',');
+        if (i > 0)
+          for (const c of [col('MonthlyCharges'), col('TotalCharges')]) cells[c] = (cells[c] ?? '').replace('.', ',');
+        return cells.join(';');
+      });
+    const path = join(dir, `file-${++files}.csv`);
+    writeFileSync(path, rows.join('\n') + '\n');
+    const report = await validateFile(path);
+    assert.deepEqual(
+      report.problems.map((p) => `${p.code} ${p.column ?? ''}`),
+      ['decimal-comma MonthlyCharges', 'decimal-comma TotalCharges'],
+    );
+  });
 });

@@ -214,12 +214,16 @@ describe('the mlcycle CLI as a user runs it', () => {
     const report = await runCli(['drift', 'report', '--model', 'telco-churn'], env);
     assert.equal(report.code, 0, report.output);
     assert.match(report.output, /telco-churn: .*monitoring\/reports\/telco-churn\/.*\.html/);
-    assert.match(report.output, /^ {2}decision: no-drift — .+/m, 'the report names the decision the run took');
+    assert.match(report.output, /^ {2}dataset drift: no — .+; decision: no-drift$/m);
   });
 
   it('`monitor` updates, pauses and resumes the schedule as Temporal reports it, and refuses clashing flags, a missing schedule and --wait alone', async () => {
     const updated = await runCli(['monitor', '--model', 'telco-churn', '--every', '30m', '--cooldown', '2h'], env);
     assert.match(updated.output, /drift-monitor-telco-churn updated: driftMonitor every 30m/);
+    assert.match(
+      updated.output,
+      /cooldown 2h, at least 100 new labelled records; min rows 100; default drift settings/,
+    );
     const monitorSchedule = await schedules.getHandle('drift-monitor-telco-churn').describe();
     assert.equal(monitorSchedule.spec.intervals?.[0]?.every, 30 * 60_000);
     await runCli(['monitor', '--model', 'telco-churn', '--pause'], env);

@@ -60,6 +60,22 @@ describe('monitor runs in the registry', () => {
     registry.close();
   });
 
+  it('starts the next window at the latest window end checked, even after a run over an earlier span', () => {
+    const registry = ModelRegistry.open(tempHome('monitor-runs'));
+    assert.equal(registry.monitorRuns.furthestWindowTo('churn'), null);
+    registry.monitorRuns.record(run({ windowTo: '2026-12-01T01:08:31.363Z' }));
+    // Run by hand over yesterday's traffic after the scheduled run: the schedule must not go back there.
+    registry.monitorRuns.record(run({ windowFrom: '2026-11-30T00:00:00.000Z', windowTo: '2026-12-01T01:00:00.000Z' }));
+    assert.equal(registry.monitorRuns.furthestWindowTo('churn'), '2026-12-01T01:08:31.363Z');
+    // Ends stored by runs from before the input check normalised offsets compare by time, not as text.
+    registry.monitorRuns.record(run({ windowTo: '2026-12-01T06:40:00+05:30' }));
+    assert.equal(registry.monitorRuns.furthestWindowTo('churn'), '2026-12-01T06:40:00+05:30');
+    registry.monitorRuns.record(run({ windowTo: '2026-12-01T07:00:00.000Z' }));
+    assert.equal(registry.monitorRuns.furthestWindowTo('churn'), '2026-12-01T07:00:00.000Z');
+    assert.equal(registry.monitorRuns.furthestWindowTo('fraud'), null);
+    registry.close();
+  });
+
   it('keeps the reason of each decision', () => {
     const registry = ModelRegistry.open(tempHome('monitor-runs'));
     registry.monitorRuns.record(run({ decision: 'drift-too-few-labels', reason: '3 new labelled records' }));

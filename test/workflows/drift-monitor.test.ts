@@ -30,7 +30,8 @@ function check(drifted: boolean, rows = 5000): DriftCheckResult {
     driftShare: drifted ? 0.6 : 0,
     features: [{ name: 'tenure', test: 'ks', statistic: drifted ? 0.3 : 0.01, pValue: drifted ? 1e-9 : 0.8, drifted }],
     window: { rows, from: null, to: '2026-01-01T00:00:00.000Z' },
-    summary: drifted ? '12 of 19 features drifted' : 'no drift',
+    // As the real summary, one sentence with its full stop; the monitor's decision continues it.
+    summary: drifted ? '12 of 19 features drifted.' : 'no drift',
     reportPath: '/tmp/report.html',
     jsonPath: '/tmp/report.json',
   };
@@ -148,7 +149,10 @@ describe('driftMonitor workflow decisions', () => {
     );
     assert.equal(output.decision, 'retrained', output.reason);
     assert.equal(output.retrainWorkflowId, 'churn-retrain-2026-01-01T00-00-00-000Z');
-    assert.match(output.reason, /retrained on 7100 rows \(157 new labelled live records; 3 more already in/);
+    assert.match(
+      output.reason,
+      /^12 of 19 features drifted; retrained on 7100 rows \(157 new labelled live records; 3 more already in/,
+    );
     assert.match(output.reason, /v3 serves \(smoke test passed\)/);
     assert.deepEqual(output.retrain, {
       workflowId: 'churn-retrain-2026-01-01T00-00-00-000Z',
@@ -259,6 +263,7 @@ describe('driftMonitor workflow decisions', () => {
       { state: { lastRetrainAt: recent, lastRetrainWorkflowId: 'churn-retrain-earlier' }, result: check(true) },
     );
     assert.equal(output.decision, 'drift-cooling-down');
+    assert.match(output.reason, /^12 of 19 features drifted; not retraining: /);
     assert.match(output.reason, /churn-retrain-earlier retrained 10 min ago, cooldown ends in (50|51) min/);
     assert.ok(!recorded.calls.includes('prepareRetrainData'));
   });

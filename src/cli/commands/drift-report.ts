@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readLatestReport } from '../../monitoring/report-files';
+import { readLatestReport, type LatestReport } from '../../monitoring/report-files';
 import { loadConfig } from '../../shared/config';
 import { safeFileName } from '../../shared/file-names';
 import { commandConsole } from '../console';
@@ -16,9 +16,7 @@ export async function runDriftReportCommand(options: { model?: string }): Promis
     if (!latest) continue;
     found = true;
     out.info(`${decodeURIComponent(model)}: ${latest.htmlPath}`);
-    out.info(`  json: ${latest.jsonPath} (${latest.drifted ? 'drift' : 'no drift'}, ${latest.stamp})`);
-    const decision = await readDecision(latest.jsonPath);
-    if (decision) out.info(`  decision: ${decision.decision} — ${decision.reason}`);
+    for (const line of await describeLatestReport(latest)) out.info(`  ${line}`);
   }
   if (!found) {
     throw new Error(
@@ -28,11 +26,36 @@ export async function runDriftReportCommand(options: { model?: string }): Promis
   }
 }
 
-/** The monitor's decision, written into the report's JSON after the run decided; absent in older reports. */
-async function readDecision(jsonPath: string): Promise<{ decision: string; reason: string } | undefined> {
-  const report = JSON.parse(await readFile(jsonPath, 'utf8')) as {
-    decision?: { decision?: unknown; reason?: unknown };
-  };
-  const { decision, reason } = report.decision ?? {};
-  return typeof decision === 'string' && typeof reason === 'string' ? { decision, reason } : undefined;
+interface ReportGist {
+  headline?: { datasetDrift?: unknown; seen?: unknown };
+  performance?: { drifted?: unknown } | null;
+  decision?: { decision?: unknown };
+}
+
+/**
+ * The JSON's path, then the report's headline and decision in its own words ("dataset drift: no — 2 of
+ * 6 features drifted, predictions drifted; decision: no-drift"), concept drift included: a bare "no
+ * drift" would hide drifted features under the dataset rule. Older reports without them say drift or not.
+ */
+export async function describeLatestReport(latest: LatestReport): Promise<string[]> {
+  const lines = [`json: ${latest.jsonPath} (${latest.stamp})`];
+  const { headline, performance, decision } = await readGist(latest.jsonPath);
+  const verdict =
+    typeof headline?.datasetDrift === 'boolean' && typeof headline.seen === 'string'
+      ? `dataset drift: ${headline.datasetDrift ? 'yes' : 'no'} — ${headline.seen}`
+      : latest.drifted
+        ? 'drift'
+        : 'no drift';
+  const concept = performance?.drifted === true ? ', concept drift' : '';
+  const decided = typeof decision?.decision === 'string' ? `; decision: ${decision.decision}` : '';
+  lines.push(`${verdict}${concept}${decided}`);
+  return lines;
+}
+
+async function readGist(jsonPath: string): Promise<ReportGist> {
+  try {
+    return (JSON.parse(await readFile(jsonPath, 'utf8')) as ReportGist | null) ?? {};
+  } catch {
+    return {};
+  }
 }

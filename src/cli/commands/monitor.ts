@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
-import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
+import {
+  DRIFT_MONITOR_DEFAULTS as DEFAULTS,
+  type DriftConfigOverrides,
+  type DriftMonitorInput,
+  type RetrainPolicy,
+} from '../../workflows/drift-monitor-types';
 import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
@@ -41,8 +46,26 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
       taskQueue: config.taskQueue,
       note: `drift monitor of ${options.model} every ${options.every}`,
     });
-    return `${scheduleId} ${outcome}: driftMonitor every ${options.every} (overlap SKIP, pause on failure)`;
+    return `${scheduleId} ${outcome}: driftMonitor every ${options.every} (overlap SKIP, pause on failure); ${monitorSettings(input)}`;
   });
+}
+
+/**
+ * Every setting the schedule now runs with. An update sets them all from the flags given, defaults for
+ * the rest, so the line shows what a flag left out went back to (e.g. the drift config).
+ */
+export function monitorSettings(input: DriftMonitorInput): string {
+  const policy = input.retrainPolicy ?? { mode: 'original+labelled' };
+  const data = policy.mode === 'dataUri' ? policy.dataUri : `${policy.mode} data`;
+  const retrain =
+    input.retrain === false
+      ? 'no retraining'
+      : `retrain on drift with ${data}, cooldown ${input.cooldown ?? DEFAULTS.cooldown}` +
+        (policy.mode === 'original+labelled'
+          ? `, at least ${input.minNewLabelled ?? DEFAULTS.minNewLabelled} new labelled records`
+          : '');
+  const config = input.config ? `drift settings ${JSON.stringify(input.config)}` : 'default drift settings';
+  return `${retrain}; min rows ${input.minRows ?? DEFAULTS.minRows}; ${config}`;
 }
 
 /** Reads a JSON file of drift settings and checks it now, rather than failing every scheduled run later. */
