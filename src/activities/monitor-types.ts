@@ -1,6 +1,6 @@
 import type { MonitorRunRecord } from '../registry/monitor-runs';
-import type { DriftConfigOverrides, DriftMonitorResult, RetrainPolicy } from '../workflows/drift-monitor-types';
-import type { MlLifecycleInput } from '../workflows/lifecycle-types';
+import type { DriftConfigOverrides, DriftMonitorResult, RetrainPolicy } from '../contracts';
+import type { MlLifecycleInput } from '../contracts';
 
 export interface MonitorStateInput {
   modelName: string;

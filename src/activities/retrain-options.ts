@@ -1,5 +1,5 @@
 import type { ModelVersionRecord } from '../registry/types';
-import type { MlLifecycleInput } from '../workflows/lifecycle-types';
+import type { MlLifecycleInput } from '../contracts';
 import type { RetrainOptions } from './monitor-types';
 
 /**

@@ -1,4 +1,5 @@
-import type { ClassificationMetrics, InputColumn } from '../models/types';
+import type { InputColumn } from '../models/types';
+import type { ClassificationMetrics } from '../contracts';
 import type { DataProblem } from '../shared/errors';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as

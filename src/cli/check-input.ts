@@ -3,7 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODEL_NAME_PATTERN } from '../workflows/lifecycle-input';
+import { MODEL_NAME_PATTERN } from '../contracts/common';
 
 /**
  * Checks a model name before a command creates or changes anything named after it (schedules,

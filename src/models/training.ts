@@ -6,7 +6,8 @@ import type { LogisticFit } from './logistic';
 import { bestF1Threshold, classificationMetrics, logLoss } from './metrics';
 import { stratifiedSplit } from './split';
 import type { SplitFractions, SplitIndices } from './split';
-import type { ClassificationMetrics, FeatureSpec, InputColumn, LogisticModel, Matrix, RawTable } from './types';
+import type { FeatureSpec, InputColumn, LogisticModel, Matrix, RawTable } from './types';
+import type { ClassificationMetrics } from '../contracts';
 
 export const DEFAULT_L2_GRID = [0.01, 0.1, 1, 10, 100];
 export const DEFAULT_FRACTIONS: SplitFractions = { train: 0.6, validation: 0.2, test: 0.2 };

@@ -63,27 +63,5 @@ export interface RawTable {
   columns: Record<string, string[]>;
 }
 
-export interface ConfusionMatrix {
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-}
-
-export interface ClassificationMetrics {
-  rocAuc: number;
-  prAuc: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  logLoss: number;
-  brier: number;
-  threshold: number;
-  confusion: ConfusionMatrix;
-  rows: number;
-  positives: number;
-}
-
 /** A raw record as a client sends it: CSV column name to value (string for categories, number for numerics). */
 export type RawRecord = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { DriftTest } from './types';
+import type { DriftTest } from '../contracts';
 
 // Number formatting for the drift report: fixed, locale-independent, and a dash for anything absent,
 // so a missing metric never reads as zero.

@@ -9,12 +9,17 @@ import {
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
 import type { DriftCheckResult } from '../activities/monitor-types';
-import type { MonitorDecision } from '../registry/monitor-runs';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';
 import { retrainOnDrift } from './drift-monitor-retrain';
-import type { DriftMonitorInput, DriftMonitorResult, DriftRetrainSummary } from './drift-monitor-types';
+import type {
+  DriftMonitorInput,
+  DriftMonitorRequest,
+  DriftMonitorResult,
+  DriftRetrainSummary,
+  MonitorDecision,
+} from '../contracts/monitor';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
 const { checkDrift } = proxyActivities<MonitorActivities>({
@@ -38,9 +43,11 @@ const AWAITS_RETRAIN = 'drift-monitor-awaits-retrain';
  * concept drift runs `mlLifecycle` (unless cooling down or short of new labels) and waits for it.
  * Every decision, the retrain's outcome included, is in the result, the registry and the report.
  */
-export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMonitorResult> {
+export async function driftMonitor(rawInput: DriftMonitorRequest): Promise<DriftMonitorResult> {
   // Runs started before the input check existed replay without it (their `to` was not normalised).
-  const input = patched('drift-monitor-input-check') ? checkDriftMonitorInput(rawInput, Date.now()) : rawInput;
+  const input = patched('drift-monitor-input-check')
+    ? checkDriftMonitorInput(rawInput, Date.now(), { schema: patched('drift-monitor-input-schema') })
+    : (rawInput as DriftMonitorInput);
   if (typeof input?.modelName !== 'string' || input.modelName === '') {
     throw ApplicationFailure.nonRetryable('driftMonitor input needs modelName', 'InvalidInputError');
   }
@@ -141,6 +148,7 @@ function finish(
     modelName,
     version,
     drifted: check.drifted,
+    datasetDrift: check.dataDrift,
     dataDrift: check.dataDrift,
     driftShare: check.driftShare,
     features: check.features,
@@ -168,7 +176,7 @@ function emptyCheck(from: string | null, to: string): DriftCheckResult {
   };
 }
 
-function durationMs(value: string, name: string): number {
+function durationMs(value: string | number, name: string): number {
   try {
     return msToNumber(value as Duration);
   } catch {

@@ -11,7 +11,7 @@ import { readCsvTable } from '../../src/data/csv-reader';
 import { validateTable } from '../../src/data/validate';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
 import { ModelRegistry } from '../../src/registry/model-registry';
-import type { RetrainPolicy } from '../../src/workflows/drift-monitor-types';
+import type { RetrainPolicy } from '../../src/contracts';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 type Row = Record<string, string>;

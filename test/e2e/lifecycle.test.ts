@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { ExpectedOutputsFile } from '../../src/activities/model-files';
 import { findTemporalCli } from '../../src/scripts/temporal-dev-server';
 import type { mlLifecycle } from '../../src/workflows';
-import type { MlLifecycleResult } from '../../src/workflows/lifecycle-types';
+import type { MlLifecycleResult } from '../../src/contracts';
 import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 

@@ -1,6 +1,6 @@
 import type { LifecycleActivities } from '../../src/activities';
 import type { DeployOutcome, ValidatedData } from '../../src/activities/types';
-import type { ClassificationMetrics } from '../../src/models/types';
+import type { ClassificationMetrics } from '../../src/contracts';
 
 // Stand-ins for the lifecycle activities, for tests of workflow logic (the end-to-end tests run the real ones).
 

@@ -13,7 +13,7 @@ import { createPrepareRetrainData } from '../../src/activities/prepare-retrain-d
 import { readCsvTable } from '../../src/data/csv-reader';
 import { generateTelcoCsv } from '../../src/data/sample-generator';
 import type { mlLifecycle, scheduledRetrain } from '../../src/workflows';
-import type { MlLifecycleInput } from '../../src/workflows/lifecycle-types';
+import type { MlLifecycleInput } from '../../src/contracts';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueTaskQueue } from '../helpers/temporal';

@@ -15,7 +15,7 @@ import type {
 import type { ValidateDataInput } from '../../src/activities/types';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { driftMonitor } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/workflows/drift-monitor-types';
+import type { DriftMonitorInput } from '../../src/contracts';
 import { ML_STEP } from '../../src/workflows/search-attributes';
 import { fakeLifecycleActivities, metrics, type Calls } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
-import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../workflows/drift-monitor-types';
+import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../contracts';
 import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 

@@ -1,7 +1,7 @@
 import { retrainScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
-import type { RetrainOverrides } from '../../workflows/retrain-input';
-import type { ScheduledRetrainInput } from '../../workflows/scheduled-retrain';
+import type { RetrainOverrides } from '../../contracts';
+import type { ScheduledRetrainInput } from '../../contracts';
 import { checkModelName, localDataFile } from '../check-input';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../shared/config';
-import type { MlLifecycleInput } from '../../workflows/lifecycle-types';
+import type { MlLifecycleInput } from '../../contracts';
 import { checkModelName, localDataFile } from '../check-input';
 import { followLifecycle } from '../follow-lifecycle';
 import { connectClient } from '../temporal-connection';
