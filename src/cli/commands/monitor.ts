@@ -2,8 +2,24 @@ import { readFileSync } from 'node:fs';
 import { resolveDriftConfig } from '../../monitoring/drift-config';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
-import type { DriftConfigOverrides, DriftMonitorInput, RetrainPolicy } from '../../contracts';
-import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../check-input';
+import {
+  type DriftConfigOverrides,
+  type DriftMonitorRequest,
+  DriftMonitorInputSchema,
+  type RetrainPolicy,
+} from '../../contracts';
+import { checkModelName, checkWorkflowInput, duration, localDataFile, nonNegativeInteger } from '../check-input';
+
+/** The flag of each `driftMonitor` input field, for messages. */
+const MONITOR_FLAGS: Record<string, string> = {
+  modelName: '--model',
+  retrain: '--no-retrain',
+  retrainPolicy: '--retrain-policy',
+  cooldown: '--cooldown',
+  config: '--config',
+  minRows: '--min-rows',
+  minNewLabelled: '--min-new-labelled',
+};
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface MonitorCommandOptions extends ScheduleFlags {
@@ -22,7 +38,7 @@ export interface MonitorCommandOptions extends ScheduleFlags {
 export async function runMonitorCommand(options: MonitorCommandOptions): Promise<void> {
   const scheduleId = monitorScheduleId(checkModelName(options.model));
   await runScheduleCommand(scheduleId, options, async (client, config) => {
-    const input: DriftMonitorInput = {
+    const input: DriftMonitorRequest = {
       modelName: options.model,
       retrain: options.retrain,
       retrainPolicy: retrainPolicy(options),
@@ -33,6 +49,7 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
         ? { minNewLabelled: nonNegativeInteger(options.minNewLabelled, '--min-new-labelled') }
         : {}),
     };
+    checkWorkflowInput('driftMonitor', DriftMonitorInputSchema, input, MONITOR_FLAGS);
     const outcome = await upsertSchedule(client, {
       scheduleId,
       every: options.every,
