@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
-import { NO_LOG_HEADER } from '../../src/serving/admin-auth';
+import { NO_LOG_HEADER } from '../../src/contracts/http';
 import { DEFAULT_BODY_LIMIT } from '../../src/serving/app';
 import type { ErrorBody } from '../../src/serving/problems';
 import type { ScoringServer } from '../../src/serving/server';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ScoringClient } from '../../src/activities/scoring-client';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
 import type { ModelVersionRecord } from '../../src/registry/types';
-import { NO_LOG_HEADER } from '../../src/serving/admin-auth';
+import { NO_LOG_HEADER } from '../../src/contracts/http';
 import { buildScoringApp } from '../../src/serving/app';
 import { ModelPool } from '../../src/serving/model-pool';
 import { startScoringServer } from '../../src/serving/server';
