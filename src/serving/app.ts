@@ -33,7 +33,13 @@ export interface ScoringAppOptions {
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit, frameworkErrors: answerFrameworkError });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    frameworkErrors: answerFrameworkError,
+    // A route schema must refuse "1" where the contract says a number (src/contracts/http.ts), not turn it into 1.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { PredictionLog } from '../../src/monitoring/prediction-log';
 import { NO_LOG_HEADER } from '../../src/contracts/http';
 import { DEFAULT_BODY_LIMIT } from '../../src/serving/app';
-import type { ErrorBody } from '../../src/serving/problems';
+import type { ErrorBody } from '../../src/contracts/http';
 import type { ScoringServer } from '../../src/serving/server';
 import { startScoringServer } from '../../src/serving/server';
 import type { Fixture } from '../serving/helpers';
