@@ -3,7 +3,7 @@ import { ArtifactStore } from '../registry/artifact-store';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { TrainedModelFile } from './model-files';
 import { currentRun, readVerified, readVerifiedJson } from './run-files';
-import type { RegisteredModel, RegisterModelInput, RejectModelInput } from './types';
+import type { RegisteredModel, RegisterModelInput, RejectModelInput } from '../contracts/lifecycle-activities';
 
 export interface RegisterDeps {
   registry: ModelRegistry;

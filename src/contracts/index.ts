@@ -3,8 +3,11 @@
 // at every edge (workflow start, CLI, HTTP). This module imports nothing but typebox.
 export * from './check';
 export * from './common';
+export * from './data';
 export * from './http';
 export * from './lifecycle';
+export * from './lifecycle-activities';
 export * from './metrics';
 export * from './monitor';
+export * from './monitor-activities';
 export * from './retrain';

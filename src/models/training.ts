@@ -26,7 +26,7 @@ export interface TrainOptions {
   onProgress?: (message: string) => void;
 }
 
-export interface TrainResult {
+export interface FittedModel {
   spec: FeatureSpec;
   model: LogisticModel;
   l2: number;
@@ -54,7 +54,7 @@ export class ConvergenceError extends Error {
  * Trains a churn-style binary classifier: stratified split, l2 chosen by validation log loss,
  * threshold chosen by validation F1, then a refit on train + validation scored once on test.
  */
-export function trainLogisticModel(table: RawTable, options: TrainOptions): TrainResult {
+export function trainLogisticModel(table: RawTable, options: TrainOptions): FittedModel {
   const { seed, l2Grid = DEFAULT_L2_GRID, fractions = DEFAULT_FRACTIONS } = options;
   const { maxIterations = DEFAULT_MAX_ITERATIONS, tolerance = DEFAULT_TOLERANCE } = options;
   const progress = options.onProgress ?? (() => undefined);

@@ -2,14 +2,9 @@
 // instances) except the numeric matrices, so specs can be stored in the registry and passed between
 // activities as files.
 
-/** How one raw CSV column is read. Numbers are `numeric`; anything else is `categorical`. */
-export type ColumnKind = 'numeric' | 'categorical';
+import type { ColumnKind, InputColumn } from '../contracts/data';
 
-/** One raw input column of the model, in CSV order (target and id column excluded). */
-export interface InputColumn {
-  name: string;
-  kind: ColumnKind;
-}
+export type { ColumnKind, InputColumn };
 
 /** Preprocessing of one numeric column: impute missing with `impute`, then (x - mean) / std. */
 export interface NumericFeature {

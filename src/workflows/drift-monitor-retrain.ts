@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
-import type { RetrainData } from '../activities/monitor-types';
+import type { RetrainData } from '../contracts/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import type { DriftRetrainSummary, RetrainPolicy } from '../contracts';
 import { rootCauseMessage } from './failure-message';

@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
-import type { DriftCheckResult } from '../activities/monitor-types';
+import type { DriftCheckResult } from '../contracts/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';

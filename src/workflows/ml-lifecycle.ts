@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
-import type { DeployOutcome } from '../activities/types';
+import type { DeployOutcome } from '../contracts/lifecycle-activities';
 import { validationSummary } from './validation-summary';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkLifecycleInput } from './lifecycle-input';

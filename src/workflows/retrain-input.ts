@@ -1,4 +1,4 @@
-import type { RetrainOptions } from '../activities/monitor-types';
+import type { RetrainOptions } from '../contracts/monitor-activities';
 import type { FieldProblem } from '../contracts/check';
 import type { MlLifecycleInput } from '../contracts/lifecycle';
 import type { RetrainOverrides } from '../contracts/retrain';

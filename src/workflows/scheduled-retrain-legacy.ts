@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { executeChild, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { DataChange } from '../activities/monitor-types';
+import type { DataChange } from '../contracts/monitor-activities';
 import type { MlLifecycleResult } from '../contracts';
 import type { mlLifecycle } from './ml-lifecycle';
 import type { ScheduledRetrainInput, ScheduledRetrainResult } from '../contracts';

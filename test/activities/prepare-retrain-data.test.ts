@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
-import type { RetrainData } from '../../src/activities/monitor-types';
+import type { RetrainData } from '../../src/contracts/monitor-activities';
 import { createPrepareRetrainData } from '../../src/activities/prepare-retrain-data';
 import { readCsvTable } from '../../src/data/csv-reader';
 import { validateTable } from '../../src/data/validate';

@@ -1,5 +1,5 @@
 import type { LifecycleActivities } from '../../src/activities';
-import type { DeployOutcome, ValidatedData } from '../../src/activities/types';
+import type { DeployOutcome, ValidatedData } from '../../src/contracts/lifecycle-activities';
 import type { ClassificationMetrics } from '../../src/contracts';
 
 // Stand-ins for the lifecycle activities, for tests of workflow logic (the end-to-end tests run the real ones).

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RetrainData } from '../../src/activities/monitor-types';
+import type { RetrainData } from '../../src/contracts/monitor-activities';
 import { createPrepareRetrainData } from '../../src/activities/prepare-retrain-data';
 import { readCsvTable } from '../../src/data/csv-reader';
 import { generateTelcoCsv } from '../../src/data/sample-generator';

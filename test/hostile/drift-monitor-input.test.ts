@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MonitorActivities } from '../../src/activities/monitor-activities';
-import type { DriftCheckInput } from '../../src/activities/monitor-types';
+import type { DriftCheckInput } from '../../src/contracts/monitor-activities';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { driftMonitor } from '../../src/workflows';
 import type { DriftMonitorInput } from '../../src/contracts';

@@ -11,8 +11,8 @@ import type {
   MonitorState,
   PrepareRetrainDataInput,
   RetrainData,
-} from '../../src/activities/monitor-types';
-import type { ValidateDataInput } from '../../src/activities/types';
+} from '../../src/contracts/monitor-activities';
+import type { ValidateDataInput } from '../../src/contracts/lifecycle-activities';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { driftMonitor } from '../../src/workflows';
 import type { DriftMonitorInput } from '../../src/contracts';

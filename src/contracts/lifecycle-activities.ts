@@ -1,6 +1,5 @@
-import type { InputColumn } from '../models/types';
-import type { ClassificationMetrics } from '../contracts';
-import type { DataProblem } from '../shared/errors';
+import type { DataProblem, InputColumn } from './data';
+import type { ClassificationMetrics } from './metrics';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
 // payload, so histories stay small whatever the data set's size.
