@@ -98,6 +98,11 @@ export interface DeployOutcome {
   servingVersion: number | null;
 }
 
+/** What `rejectModel` leaves behind: the version that keeps serving, null when none does. */
+export interface RejectedModel {
+  servingVersion: number | null;
+}
+
 export interface RejectModelInput {
   modelName: string;
   version: number;

@@ -135,10 +135,18 @@ async function deployOrExplain(
 ): Promise<DeployOutcome> {
   const { modelName } = input;
   const minRocAuc = input.minRocAuc ?? DEFAULTS.minRocAuc;
+  // The result's servingVersion is the version serving when the run ends, also when nothing changed;
+  // rejectModel in runs recorded before it said so returned nothing.
   const notDeployed = async (reason: string): Promise<DeployOutcome> => {
-    await rejectModel({ modelName, version, reason });
+    const rejected = await rejectModel({ modelName, version, reason });
     updateStep(progress, 'deploy', 'skipped', reason);
-    return { deployed: false, reason, smokeRows: 0, maxAbsDiff: null, servingVersion: null };
+    return {
+      deployed: false,
+      reason,
+      smokeRows: 0,
+      maxAbsDiff: null,
+      servingVersion: rejected?.servingVersion ?? null,
+    };
   };
   if (input.deploy === false) return notDeployed('deploy: false in the input; registered only');
   if (rocAuc < minRocAuc) {
@@ -155,7 +163,13 @@ async function deployOrExplain(
     if (!(err instanceof ActivityFailure)) throw err;
     const reason = `deploy failed: ${err.cause?.message ?? err.message}; the previous version keeps serving`;
     updateStep(progress, 'deploy', 'failed', reason);
-    await rejectModel({ modelName, version, reason });
-    return { deployed: false, reason, smokeRows: 0, maxAbsDiff: null, servingVersion: null };
+    const rejected = await rejectModel({ modelName, version, reason });
+    return {
+      deployed: false,
+      reason,
+      smokeRows: 0,
+      maxAbsDiff: null,
+      servingVersion: rejected?.servingVersion ?? null,
+    };
   }
 }

@@ -65,7 +65,7 @@ export function fakeLifecycleActivities(
       maxAbsDiff: 1e-7,
     }),
     registerModel: record('registerModel', { version: 3, artifactSha256: 'd'.repeat(64), created: true }),
-    rejectModel: record('rejectModel', undefined),
+    rejectModel: record('rejectModel', { servingVersion: 2 }),
     deployModel: record<DeployOutcome>('deployModel', {
       deployed: true,
       reason: 'smoke test passed',

@@ -70,6 +70,7 @@ describe('mlLifecycle workflow logic', () => {
     assert.equal(result?.deployed, false);
     assert.match(result?.reason ?? '', /promotion gate: test ROC AUC 0\.8500 is below the minimum 0\.9/);
     assert.deepEqual(calls.slice(-2), ['registerModel', 'rejectModel']);
+    assert.equal(result?.servingVersion, 2, 'the version that keeps serving, not null');
   });
 
   it('reports a deploy that keeps failing as not deployed, with the reason, instead of failing the run', async () => {
