@@ -29,7 +29,7 @@ describe('CLI commands check the workflow input against its schema before anythi
     );
   });
 
-  it('refuses a fractional --seed by the schema, naming the flag', () => {
+  it('refuses a fractional --seed, naming the flag', () => {
     assert.throws(() => lifecycleInput(train({ seed: '1.5' })), /--seed must be an integer/);
   });
 
