@@ -3,7 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { mergeProblems, schemaProblems, shown, type FieldProblem } from '../contracts/check';
 import { MODEL_NAME_PATTERN } from '../contracts/common';
 import { type DriftMonitorInput, DriftMonitorInputSchema } from '../contracts/monitor';
-import { invalidInput } from './lifecycle-input';
+import { invalidInput } from './invalid-input';
 
 /** How far `to` may lie ahead of the workflow's clock: clocks of clients and servers disagree a little. */
 export const CLOCK_SKEW_MS = 5 * 60_000;

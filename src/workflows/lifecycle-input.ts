@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/workflow';
-import { type FieldProblem, mergeProblems, problemList, schemaProblems, shown } from '../contracts/check';
+import { type FieldProblem, mergeProblems, schemaProblems, shown } from '../contracts/check';
 import { MODEL_NAME_PATTERN } from '../contracts/common';
 import { type MlLifecycleInput, MlLifecycleInputSchema } from '../contracts/lifecycle';
+import { invalidInput } from './invalid-input';
 
 /**
  * Fails fast, before any activity, on input that no retry could fix: the contract's schema first (a
@@ -50,13 +50,4 @@ function lifecycleProblems(candidate: Record<string, unknown>): FieldProblem[] {
     problems.push({ field: 'algorithm', message: `must be "logistic" or "auto", got ${shown(algorithm)}` });
   }
   return problems;
-}
-
-export function invalidInput(workflow: string, problems: FieldProblem[]): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: `invalid ${workflow} input: ${problemList(problems)}`,
-    type: 'InvalidInputError',
-    nonRetryable: true,
-    details: [{ problems }],
-  });
 }

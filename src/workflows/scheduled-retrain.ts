@@ -20,7 +20,8 @@ import {
   type ScheduledRetrainOutcome,
   type ScheduledRetrainResult,
 } from '../contracts/retrain';
-import { invalidInput, withTextLabel } from './lifecycle-input';
+import { invalidInput } from './invalid-input';
+import { withTextLabel } from './lifecycle-input';
 import type { mlLifecycle } from './ml-lifecycle';
 import { overrideProblems, retrainLifecycleInput } from './retrain-input';
 import { ML_STEP, MODEL_NAME } from './search-attributes';
