@@ -1,7 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries, no
 // Temporal packages that only work outside it. Everything but type imports of these is an error.
@@ -34,6 +34,29 @@ const workflowBannedImports = [
   '**/data/*',
 ];
 
+// Which way dependencies point. Wire types live in src/contracts, which imports nothing but typebox, so
+// every layer can share them without reaching into another's implementation.
+const restrictedPaths = [
+  {
+    target: './src/contracts',
+    from: './src',
+    except: ['./contracts'],
+    message: 'src/contracts holds wire types and their schemas only: it imports nothing but typebox.',
+  },
+  {
+    target: './src/activities',
+    from: './src/serving',
+    message:
+      'Activities talk to the scoring server over HTTP: share its wire types through src/contracts, not its route modules.',
+  },
+  {
+    target: ['./src/workflows', './src/contracts'],
+    from: ['./src/registry', './src/monitoring', './src/data', './src/serving'],
+    message:
+      'Workflow code and contracts do not reach storage (registry, prediction log) or I/O code: use src/contracts types.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test-output/**', '.mlcycle/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -46,6 +69,8 @@ export default tseslint.config(
       },
     },
     plugins: { 'import-x': importX },
+    // Without a resolver that knows .ts, import-x resolves no relative import and its rules see nothing.
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json'] })] },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -62,6 +87,7 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
       'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: restrictedPaths }],
       'no-console': 'off',
     },
   },
@@ -82,6 +108,23 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['src/contracts/**/*.ts'],
+    rules: {
+      // Only typebox among packages; files of src/contracts itself are allowed by the zones above.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!typebox(/|$)|\\.{1,2}/)',
+              message: 'src/contracts imports nothing but typebox.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJobInThread } from '../src/activities/train-in-thread';
-import type { ValidatedData } from '../src/activities/types';
+import type { ValidatedData } from '../src/contracts/lifecycle-activities';
 import { readCsvTable } from '../src/data/csv-reader';
 import { writeTelcoSample } from '../src/data/sample-generator';
 import { sha256File } from '../src/data/sha256';

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../shared/errors';
 import type { ExpectedOutputsFile } from './model-files';
 import { currentRun } from './run-files';
 import { ScoringClient, ScoringHttpError } from './scoring-client';
-import type { DeployModelInput, DeployOutcome } from './types';
+import type { DeployModelInput, DeployOutcome } from '../contracts/lifecycle-activities';
 
 const SMOKE_BATCH = 1000;
 const SMOKE_TOLERANCE = 1e-5;

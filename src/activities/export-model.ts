@@ -5,7 +5,7 @@ import { exportLogisticToOnnx } from '../models/onnx-export';
 import { OnnxScorer } from '../models/onnx-scorer';
 import type { ExpectedOutputsFile, TrainedModelFile } from './model-files';
 import { currentRunDir, readVerifiedJson, writeBytesFile } from './run-files';
-import type { ExportedModel, ExportModelInput } from './types';
+import type { ExportedModel, ExportModelInput } from '../contracts/lifecycle-activities';
 
 const TOLERANCE = 1e-5;
 

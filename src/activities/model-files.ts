@@ -1,4 +1,5 @@
-import type { ClassificationMetrics, FeatureSpec, LogisticModel, RawRecord } from '../models/types';
+import type { FeatureSpec, LogisticModel, RawRecord } from '../models/types';
+import type { ClassificationMetrics } from '../contracts';
 
 /** trained.json: what the train step hands to export. */
 export interface TrainedModelFile {

@@ -20,7 +20,7 @@ import type {
   RecordMonitorRunInput,
   RetrainOptions,
   RetrainOptionsInput,
-} from './monitor-types';
+} from '../contracts/monitor-activities';
 import { createPrepareRetrainData } from './prepare-retrain-data';
 import { retrainOptionsOf } from './retrain-options';
 import { currentRun, dataPathFromUri, readVerifiedJson } from './run-files';

@@ -6,7 +6,7 @@ import type { PredictionLogReader } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../shared/errors';
 import { safeFileName } from '../shared/file-names';
-import type { PrepareRetrainDataInput, RetrainData } from './monitor-types';
+import type { PrepareRetrainDataInput, RetrainData } from '../contracts/monitor-activities';
 import { readCsvHeartbeating } from './read-csv';
 import { dataPathFromUri, writeBytesFile } from './run-files';
 

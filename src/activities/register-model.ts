@@ -3,7 +3,12 @@ import { ArtifactStore } from '../registry/artifact-store';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { TrainedModelFile } from './model-files';
 import { currentRun, readVerified, readVerifiedJson } from './run-files';
-import type { RegisteredModel, RegisterModelInput, RejectModelInput } from './types';
+import type {
+  RegisteredModel,
+  RegisterModelInput,
+  RejectedModel,
+  RejectModelInput,
+} from '../contracts/lifecycle-activities';
 
 export interface RegisterDeps {
   registry: ModelRegistry;
@@ -69,12 +74,12 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
 }
 
 export function createRejectModel(registry: ModelRegistry) {
-  return async function rejectModel(input: RejectModelInput): Promise<void> {
+  return async function rejectModel(input: RejectModelInput): Promise<RejectedModel> {
     const run = currentRun();
     const already = registry
       .listDeployments(input.modelName)
       .some((d) => d.version === input.version && d.outcome === 'rejected' && d.runId === run.runId);
     if (!already) registry.markRejected(input.modelName, input.version, input.reason, run);
-    return Promise.resolve();
+    return Promise.resolve({ servingVersion: registry.getServing(input.modelName)?.version ?? null });
   };
 }

@@ -1,6 +1,6 @@
 import type { ModelVersionRecord } from '../registry/types';
-import type { MlLifecycleInput } from '../workflows/lifecycle-types';
-import type { RetrainOptions } from './monitor-types';
+import type { MlLifecycleInput } from '../contracts';
+import type { RetrainOptions } from '../contracts/monitor-activities';
 
 /**
  * The `mlLifecycle` options a version was trained with, as the registry stores them: target and

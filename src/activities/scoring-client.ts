@@ -1,5 +1,5 @@
 import type { RawRecord } from '../models/types';
-import { NO_LOG_HEADER } from '../serving/admin-auth';
+import { NO_LOG_HEADER } from '../contracts/http';
 
 /** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
 export class ScoringClient {

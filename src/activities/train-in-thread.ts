@@ -3,7 +3,7 @@ import { ConvergenceError } from '../models/training';
 import { InvalidDataError, InvalidInputError, ResourceLimitError } from '../shared/errors';
 import type { TrainJob } from './train-job';
 import type { TrainThreadMessage } from './train-thread-messages';
-import type { TrainedModel } from './types';
+import type { TrainedModel } from '../contracts/lifecycle-activities';
 
 // The thread runs TypeScript like the rest of the worker: tsx registers its loader only in the thread
 // that loaded it, so the thread's first act is to register it again (harmless where --import tsx

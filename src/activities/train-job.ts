@@ -10,7 +10,7 @@ import type { InputColumn, RawRecord, RawTable } from '../models/types';
 import { InvalidDataError, type DataProblem } from '../shared/errors';
 import type { ExpectedOutputsFile, TrainedModelFile } from './model-files';
 import { writeJsonFile } from './run-files';
-import type { TrainedModel, TrainModelInput } from './types';
+import type { TrainedModel, TrainModelInput } from '../contracts/lifecycle-activities';
 
 // The CPU-heavy part of the train step, with no Temporal in it: it runs in a worker thread
 // (train-thread.ts) so the worker's event loop keeps heartbeating and serving other runs.

@@ -3,7 +3,7 @@ import { InvalidDataError } from '../shared/errors';
 import { invalidDataFailure } from './failures';
 import { runTrainJobInThread } from './train-in-thread';
 import { currentRunDir } from './run-files';
-import type { TrainedModel, TrainModelInput } from './types';
+import type { TrainedModel, TrainModelInput } from '../contracts/lifecycle-activities';
 
 /** Heartbeats go on at this pace while the thread computes, whether or not it reports progress. */
 const HEARTBEAT_EVERY_MS = 5_000;

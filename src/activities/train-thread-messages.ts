@@ -1,5 +1,5 @@
 import type { DataProblem } from '../shared/errors';
-import type { TrainedModel } from './types';
+import type { TrainedModel } from '../contracts/lifecycle-activities';
 
 /** What the training thread posts to the activity: progress lines, then one result or one error. */
 export type TrainThreadMessage =

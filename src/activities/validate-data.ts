@@ -6,7 +6,7 @@ import { validateTable } from '../data/validate';
 import { invalidDataFailure } from './failures';
 import { readCsvHeartbeating } from './read-csv';
 import { currentRunDir, dataPathFromUri, writeJsonFile } from './run-files';
-import type { ValidateDataInput, ValidatedData } from './types';
+import type { ValidateDataInput, ValidatedData } from '../contracts/lifecycle-activities';
 
 export function createValidateData(home: string, dataRoots: readonly string[]) {
   return async function validateData(input: ValidateDataInput): Promise<ValidatedData> {

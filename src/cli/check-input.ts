@@ -3,7 +3,9 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODEL_NAME_PATTERN } from '../workflows/lifecycle-input';
+import type { TSchema } from 'typebox';
+import { schemaProblems } from '../contracts/check';
+import { MODEL_NAME_PATTERN } from '../contracts/common';
 
 /**
  * Checks a model name before a command creates or changes anything named after it (schedules,
@@ -80,4 +82,24 @@ export function duration(value: string, flag: string): string {
   }
   if (!(millis >= 0)) throw new Error(`${flag} "${value}" is not a duration like 30m, 6h or 2d`);
   return value;
+}
+
+/**
+ * Checks a workflow input built from flags against the contract's schema, the same one the workflow
+ * checks at its top, so a wrong value fails here, before any schedule or run exists. Each problem
+ * names the flag and the input field.
+ */
+export function checkWorkflowInput<T>(
+  workflow: string,
+  schema: TSchema,
+  input: T,
+  flagOf: Partial<Record<string, string>>,
+): T {
+  const problems = schemaProblems(schema, input);
+  if (problems.length === 0) return input;
+  const lines = problems.map(({ field, message }) => {
+    const flag = flagOf[field.split('.')[0] ?? field];
+    return `  ${flag ? `${flag} (${field})` : field} ${message}`;
+  });
+  throw new Error(`the ${workflow} input is invalid, nothing was started:\n${lines.join('\n')}`);
 }

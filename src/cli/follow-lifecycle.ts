@@ -2,7 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { mlLifecycle } from '../workflows';
-import type { MlLifecycleProgress, MlLifecycleResult } from '../workflows/lifecycle-types';
+import type { MlLifecycleProgress, MlLifecycleResult } from '../contracts';
 
 const POLL_MS = 300;
 

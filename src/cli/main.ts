@@ -39,6 +39,7 @@ program
   .option('--seed <n>', 'split and training seed')
   .option('--algorithm <name>', 'logistic, or auto (the best available; logistic until more are built)')
   .option('--min-roc-auc <n>', 'promotion gate: deploy only if the test ROC AUC reaches this (default 0.6)')
+  .option('--min-rows-per-class <n>', 'fewest rows of each class for the data to be usable (default 20)')
   .option('--no-deploy', 'register the new version without rolling it out')
   .option('--workflow-id <id>', 'workflow id (default: <model>-train-<time>)')
   .action((options: TrainCommandOptions) => runTrainCommand(options));

@@ -1,5 +1,5 @@
-import type { DriftMonitorResult } from '../workflows/drift-monitor-types';
-import type { ScheduledRetrainResult } from '../workflows/scheduled-retrain';
+import type { DriftMonitorResult } from '../contracts';
+import type { ScheduledRetrainResult } from '../contracts';
 
 /** What a finished scheduled run did, as lines for the terminal (`monitor`/`retrain --trigger --wait`). */
 export function describeRunResult(workflowType: string, result: unknown): string[] {

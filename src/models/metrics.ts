@@ -1,4 +1,4 @@
-import type { ClassificationMetrics, ConfusionMatrix } from './types';
+import type { ClassificationMetrics, ConfusionMatrix } from '../contracts';
 
 // Binary classification metrics on labels y ∈ {0, 1} and scores p. Metrics undefined for the data
 // (an AUC with a single class present) are NaN rather than a made-up number.

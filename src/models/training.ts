@@ -6,7 +6,8 @@ import type { LogisticFit } from './logistic';
 import { bestF1Threshold, classificationMetrics, logLoss } from './metrics';
 import { stratifiedSplit } from './split';
 import type { SplitFractions, SplitIndices } from './split';
-import type { ClassificationMetrics, FeatureSpec, InputColumn, LogisticModel, Matrix, RawTable } from './types';
+import type { FeatureSpec, InputColumn, LogisticModel, Matrix, RawTable } from './types';
+import type { ClassificationMetrics } from '../contracts';
 
 export const DEFAULT_L2_GRID = [0.01, 0.1, 1, 10, 100];
 export const DEFAULT_FRACTIONS: SplitFractions = { train: 0.6, validation: 0.2, test: 0.2 };
@@ -25,7 +26,7 @@ export interface TrainOptions {
   onProgress?: (message: string) => void;
 }
 
-export interface TrainResult {
+export interface FittedModel {
   spec: FeatureSpec;
   model: LogisticModel;
   l2: number;
@@ -53,7 +54,7 @@ export class ConvergenceError extends Error {
  * Trains a churn-style binary classifier: stratified split, l2 chosen by validation log loss,
  * threshold chosen by validation F1, then a refit on train + validation scored once on test.
  */
-export function trainLogisticModel(table: RawTable, options: TrainOptions): TrainResult {
+export function trainLogisticModel(table: RawTable, options: TrainOptions): FittedModel {
   const { seed, l2Grid = DEFAULT_L2_GRID, fractions = DEFAULT_FRACTIONS } = options;
   const { maxIterations = DEFAULT_MAX_ITERATIONS, tolerance = DEFAULT_TOLERANCE } = options;
   const progress = options.onProgress ?? (() => undefined);

@@ -2,14 +2,9 @@
 // instances) except the numeric matrices, so specs can be stored in the registry and passed between
 // activities as files.
 
-/** How one raw CSV column is read. Numbers are `numeric`; anything else is `categorical`. */
-export type ColumnKind = 'numeric' | 'categorical';
+import type { ColumnKind, InputColumn } from '../contracts/data';
 
-/** One raw input column of the model, in CSV order (target and id column excluded). */
-export interface InputColumn {
-  name: string;
-  kind: ColumnKind;
-}
+export type { ColumnKind, InputColumn };
 
 /** Preprocessing of one numeric column: impute missing with `impute`, then (x - mean) / std. */
 export interface NumericFeature {
@@ -61,28 +56,6 @@ export interface RawTable {
   header: string[];
   rowCount: number;
   columns: Record<string, string[]>;
-}
-
-export interface ConfusionMatrix {
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-}
-
-export interface ClassificationMetrics {
-  rocAuc: number;
-  prAuc: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  logLoss: number;
-  brier: number;
-  threshold: number;
-  confusion: ConfusionMatrix;
-  rows: number;
-  positives: number;
 }
 
 /** A raw record as a client sends it: CSV column name to value (string for categories, number for numerics). */

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../shared/errors';
-import type { DriftConfig, DriftTest, FeatureDriftConfig, PredictionDriftMode } from './types';
+import type { DriftConfig, FeatureDriftConfig } from './types';
+import type { DriftTest, PredictionDriftMode } from '../contracts';
 
 // Defaults are chosen by test/monitoring/known-truth.test.ts: windows of the training distribution
 // stay quiet at 500 to 50,000 rows, while a 0.3 SD shift or a 10-point share change is caught at 5,000.

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../shared/errors';
-import type { DriftConfig, DriftTest, ModelBaseline } from './types';
+import type { DriftConfig, ModelBaseline } from './types';
+import type { DriftTest } from '../contracts';
 
 // Which test judges each feature, and against what thresholds, from the config and the window size.
 

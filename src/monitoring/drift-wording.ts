@@ -1,4 +1,4 @@
-import type { DriftTest } from './types';
+import type { DriftTest } from '../contracts';
 
 // Numbers and phrases for the sentences of drift reasons and the summary. Kept apart from
 // report-format.ts, which formats table cells, where an absent value must show as a dash.

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { MonitorDecision } from '../registry/monitor-runs';
+import type { MonitorDecision } from '../contracts';
 import { escapeHtml } from './report-escape';
 import { writeAtomically } from './report-files';
 

@@ -1,5 +1,5 @@
+import type { DriftTest } from '../contracts';
 import { pValueDigits, TEST_NAMES } from './drift-wording';
-import type { DriftTest } from './types';
 
 // Number formatting for the drift report: fixed, locale-independent, and a dash for anything absent,
 // so a missing metric never reads as zero.

@@ -1,6 +1,7 @@
 import { escapeHtml } from './report-escape';
 import { formatCount, formatPercent } from './report-format';
-import type { DriftReport, PredictionDriftMode } from './types';
+import type { DriftReport } from './types';
+import type { PredictionDriftMode } from '../contracts';
 
 const PREDICTION_MODES: Record<PredictionDriftMode, string> = {
   feature: 'count as a feature',

@@ -2,6 +2,8 @@
 // the live window read from the prediction log, the drift configuration and the drift report.
 // All plain JSON, so they travel as files and show in the Web UI.
 
+import type { DriftTest, PredictionDriftMode } from '../contracts/monitor';
+
 /** Reference statistics of one numeric feature (or of the predicted probabilities). */
 export interface NumericBaseline {
   name: string;
@@ -87,10 +89,6 @@ export interface LabelledFeedback {
   /** When the labelled predictions were made (first to last); null with no labels. */
   predictionSpan: Span | null;
 }
-
-export type DriftTest = 'ks' | 'chi2' | 'wasserstein' | 'jensenshannon';
-
-export type PredictionDriftMode = 'feature' | 'trigger' | 'report';
 
 export interface FeatureDriftConfig {
   /** Force a test; by default KS / chi-square below `largeWindow` rows, Wasserstein / Jensen–Shannon from it. */

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClassificationMetrics, FeatureSpec } from '../models/types';
+import type { FeatureSpec } from '../models/types';
+import type { ClassificationMetrics } from '../contracts';
 import { MonitorRuns } from './monitor-runs';
 import { REGISTRY_SCHEMA } from './schema';
 import { migrate } from '../shared/sqlite-migrations';

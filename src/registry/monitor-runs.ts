@@ -1,20 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export type MonitorDecision =
-  | 'no-data'
-  | 'no-drift'
-  | 'drift-retrain-disabled'
-  | 'drift-cooling-down'
-  /** Drift, but fewer new labelled live records than `minNewLabelled`: no retrain. */
-  | 'drift-too-few-labels'
-  /** Written by runs before the monitor waited for its retrain; the outcome is in the registry. */
-  | 'retrain-started'
-  /** The retrain registered a version and it serves. */
-  | 'retrained'
-  /** The retrain registered a version that the promotion gate or the smoke test kept from serving. */
-  | 'retrain-not-deployed'
-  /** The retrain failed before registering a version (e.g. its data did not validate). */
-  | 'retrain-failed';
+import type { MonitorDecision } from '../contracts/monitor';
 
 export interface MonitorRunRecord {
   modelName: string;

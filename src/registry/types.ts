@@ -1,4 +1,5 @@
-import type { ClassificationMetrics, FeatureSpec } from '../models/types';
+import type { FeatureSpec } from '../models/types';
+import type { ClassificationMetrics } from '../contracts';
 
 /** One registered model version as stored in the registry. Paths are absolute. */
 export interface ModelVersionRecord {

@@ -1,8 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-
-/** Requests with this header set to "1" are answered but not logged for monitoring (deploy smoke tests). */
-export const NO_LOG_HEADER = 'x-mlcycle-no-log';
+import { NO_LOG_HEADER } from '../contracts/http';
 
 /** Whether the request carries `Authorization: Bearer <adminToken>`; compared in constant time. */
 export function hasAdminToken(request: FastifyRequest, adminToken: string): boolean {

@@ -15,8 +15,9 @@ export interface AdminRoutesOptions {
  * the slow part (reading and checking the artifact, creating the session) happens while the old
  * version still answers, and a bad artifact is refused before anything changes.
  *
- * Versions are checked by hand, not by a route schema: fastify's schema validation coerces `"1"` to 1,
- * and a version is a JSON number everywhere (`versions.ts`).
+ * Versions are checked by hand (`versions.ts`), not by a route schema: the contract's schema
+ * (`ServingRequestSchema` in src/contracts/http.ts) says the same, but the hand check's message names
+ * the rule and quotes what was sent, the same words for a body and a path.
  */
 export const adminRoutes: FastifyPluginCallback<AdminRoutesOptions> = (app, { pool, adminToken }, done) => {
   // Registered as a plugin, so this hook guards only the admin routes, not /predict.

@@ -41,6 +41,8 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit,
     frameworkErrors: answerFrameworkError,
+    // A route schema must refuse "1" where the contract says a number (src/contracts/http.ts), not turn it into 1.
+    ajv: { customOptions: { coerceTypes: false } },
   });
   // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
   app.removeContentTypeParser('text/plain');

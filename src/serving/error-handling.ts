@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clip, quoted } from './echo';
-import type { ErrorBody, ProblemDetail } from './problems';
+import type { ErrorBody, ProblemDetail } from '../contracts/http';
 import { ServingError } from './problems';
 
 /**

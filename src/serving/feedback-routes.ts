@@ -1,7 +1,7 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { type FeedbackResponse, FeedbackResponseSchema, type ProblemDetail } from '../contracts/http';
 import type { FeedbackResult, PredictionLogWriter } from '../monitoring/prediction-log';
 import { describeValue, quoted } from './echo';
-import type { ProblemDetail } from './problems';
 import { badRequest, ServingError } from './problems';
 import { MAX_DETAILS } from './request-validation';
 
@@ -15,24 +15,11 @@ export interface FeedbackRoutesOptions {
   maxLabels?: number;
 }
 
-export interface FeedbackResponse {
-  accepted: number;
-  /** Ids this log does not hold: never predicted, pruned, or not written yet by another replica. */
-  unknown: string[];
-}
-
-const responseSchema = {
-  200: {
-    type: 'object',
-    properties: { accepted: { type: 'integer' }, unknown: { type: 'array', items: { type: 'string' } } },
-  },
-} as const;
-
 /** `POST /feedback`: true outcomes of earlier predictions, by the ids /predict returned. */
-export const feedbackRoutes: FastifyPluginCallback<FeedbackRoutesOptions> = (app, options, done) => {
+export const feedbackRoutes: FastifyPluginCallbackTypebox<FeedbackRoutesOptions> = (app, options, done) => {
   const { predictionLog, maxLabels = MAX_FEEDBACK_LABELS } = options;
 
-  app.post('/feedback', { schema: { response: responseSchema } }, (request): FeedbackResponse => {
+  app.post('/feedback', { schema: { response: { 200: FeedbackResponseSchema } } }, (request): FeedbackResponse => {
     if (!predictionLog) throw new ServingError(503, 'This server keeps no prediction log, so it takes no feedback');
     const labels = checkFeedbackBody(request.body, maxLabels);
     const malformed = malformedEntries(labels);

@@ -1,4 +1,4 @@
-import type { ClassificationMetrics } from '../models/types';
+import type { ClassificationMetrics } from '../contracts';
 import type { ModelBaseline, NumericBaseline } from '../monitoring/types';
 import type { ModelVersionRecord } from '../registry/types';
 

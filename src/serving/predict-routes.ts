@@ -1,9 +1,10 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import type { RawRecord } from '../models/types';
 import type { ModelVersionRecord } from '../registry/types';
-import { NO_LOG_HEADER, noLogRefusal } from './admin-auth';
+import { NO_LOG_HEADER, type Prediction, type PredictResponse, PredictResponseSchema } from '../contracts/http';
+import { noLogRefusal } from './admin-auth';
 import type { ModelPool } from './model-pool';
 import { badRequest, noModelLoaded, ServingError } from './problems';
 import type { Findings } from './request-validation';
@@ -20,63 +21,39 @@ export interface PredictRoutesOptions {
   adminToken?: string;
 }
 
-export interface Prediction {
-  id: string;
-  probability: number;
-  label: 0 | 1;
-}
-
-export interface PredictResponse {
-  model: { name: string; version: number };
-  predictions: Prediction[];
-}
-
-// A response schema lets fastify serialise the (possibly 10,000) predictions without JSON.stringify.
-const responseSchema = {
-  200: {
-    type: 'object',
-    properties: {
-      model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
-      predictions: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: { id: { type: 'string' }, probability: { type: 'number' }, label: { type: 'integer' } },
-        },
-      },
-    },
-  },
-} as const;
-
-export const predictRoutes: FastifyPluginCallback<PredictRoutesOptions> = (app, options, done) => {
+export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> = (app, options, done) => {
   const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
 
-  app.post('/predict', { schema: { response: responseSchema } }, async (request): Promise<PredictResponse> => {
-    // Deploy smoke tests replay held-back training rows: they are not live traffic and must not reach
-    // the monitor. Anyone else asking to skip the log is refused rather than silently logged, so a
-    // smoke test with a wrong token fails loudly instead of feeding training rows to the monitor.
-    const skipLog = request.headers[NO_LOG_HEADER] === '1';
-    const refusal = skipLog ? noLogRefusal(request, adminToken) : undefined;
-    if (refusal) throw new ServingError(403, refusal, [{ row: null, field: NO_LOG_HEADER, message: refusal }]);
-    const checked = checkPredictBody(request.body, maxRecords);
-    if (checked.findings) throw invalid(checked.findings);
-    const { records, version } = checked.request;
-    const name = checked.request.model ?? defaultModelName(pool, defaultModel);
-    if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
+  app.post(
+    '/predict',
+    { schema: { response: { 200: PredictResponseSchema } } },
+    async (request): Promise<PredictResponse> => {
+      // Deploy smoke tests replay held-back training rows: they are not live traffic and must not reach
+      // the monitor. Anyone else asking to skip the log is refused rather than silently logged, so a
+      // smoke test with a wrong token fails loudly instead of feeding training rows to the monitor.
+      const skipLog = request.headers[NO_LOG_HEADER] === '1';
+      const refusal = skipLog ? noLogRefusal(request, adminToken) : undefined;
+      if (refusal) throw new ServingError(403, refusal, [{ row: null, field: NO_LOG_HEADER, message: refusal }]);
+      const checked = checkPredictBody(request.body, maxRecords);
+      if (checked.findings) throw invalid(checked.findings);
+      const { records, version } = checked.request;
+      const name = checked.request.model ?? defaultModelName(pool, defaultModel);
+      if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
 
-    return pool.withModel(name, version, async ({ record, scorer }) => {
-      const findings = checkRecords(records, record.spec);
-      if (findings.count > 0) throw invalid(findings);
-      const probabilities = await scorer.score(record.spec.inputs, records);
-      const predictions: Prediction[] = Array.from(probabilities, (probability) => ({
-        id: randomUUID(),
-        probability,
-        label: probability >= record.threshold ? 1 : 0,
-      }));
-      if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
-      return { model: { name, version: record.version }, predictions };
-    });
-  });
+      return pool.withModel(name, version, async ({ record, scorer }) => {
+        const findings = checkRecords(records, record.spec);
+        if (findings.count > 0) throw invalid(findings);
+        const probabilities = await scorer.score(record.spec.inputs, records);
+        const predictions: Prediction[] = Array.from(probabilities, (probability) => ({
+          id: randomUUID(),
+          probability,
+          label: probability >= record.threshold ? 1 : 0,
+        }));
+        if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
+        return { model: { name, version: record.version }, predictions };
+      });
+    },
+  );
   done();
 };
 

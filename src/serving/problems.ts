@@ -1,15 +1,4 @@
-/** One problem with a request. `row` is the 0-based index in `records`; null when the problem is not in a record. */
-export interface ProblemDetail {
-  row: number | null;
-  field: string | null;
-  message: string;
-}
-
-/** The one error body every failed request gets. */
-export interface ErrorBody {
-  error: string;
-  details: ProblemDetail[];
-}
+import type { ProblemDetail } from '../contracts/http';
 
 /**
  * A failure with its HTTP status, thrown by routes and the pool and turned into an `ErrorBody` by the

@@ -1,19 +1,13 @@
 import { parseNumeric } from '../models/features';
-import type { FeatureSpec, RawRecord } from '../models/types';
+import type { FeatureSpec } from '../models/types';
 import { describeValue as describe } from './echo';
-import type { ProblemDetail } from './problems';
+import type { PredictRequest, ProblemDetail } from '../contracts/http';
 import { bodyVersion } from './versions';
 
 export const DEFAULT_MAX_RECORDS = 10_000;
 /** A body with thousands of bad rows would otherwise answer with a bigger error than the request. */
 export const MAX_DETAILS = 100;
 const MAX_LEVELS_LISTED = 30;
-
-export interface PredictRequest {
-  model?: string;
-  version?: number;
-  records: RawRecord[];
-}
 
 /** Problems found, the first `MAX_DETAILS` of them listed; `count` is how many there were in all. */
 export interface Findings {

@@ -1,3 +1,4 @@
+import type { ServingRequest } from '../contracts/http';
 import { describeValue } from './echo';
 import { badRequest } from './problems';
 
@@ -26,8 +27,8 @@ export function versionFromPath(segment: string): number {
   return orRefuse(pathVersion(segment));
 }
 
-/** The `version` of a body `{"version": N}`; 400 naming the field otherwise. */
-export function versionFromBody(body: unknown): number {
+/** The `version` of a body `{"version": N}` (`ServingRequest`); 400 naming the field otherwise. */
+export function versionFromBody(body: unknown): ServingRequest['version'] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     const message = 'The body must be a JSON object {"version": N}';
     throw badRequest(message, [{ row: null, field: null, message }]);

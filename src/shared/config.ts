@@ -1,6 +1,6 @@
 import { delimiter, resolve } from 'node:path';
 
-/** Settings read from the environment (CONTRACT.md); only entry points (CLI, worker, server) call this. */
+/** Settings read from the environment (listed under "Environment" in the README); only entry points (CLI, worker, server) call this. */
 export interface MlcycleConfig {
   home: string;
   /** Undefined when no cluster is given: `mlcycle dev` then starts a local dev server. */

@@ -2,13 +2,9 @@
 // workflow lists the names in `nonRetryableErrorTypes`, so bad data fails fast instead of retrying.
 
 /** One problem found in input data or a request; `row` is the 1-based data row (header excluded). */
-export interface DataProblem {
-  code: string;
-  column?: string;
-  row?: number;
-  count?: number;
-  message: string;
-}
+import type { DataProblem } from '../contracts/data';
+
+export type { DataProblem };
 
 export class InvalidDataError extends Error {
   override readonly name = 'InvalidDataError';

@@ -1,12 +1,13 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ApplicationFailure } from '@temporalio/workflow';
-import type { DriftMonitorInput } from './drift-monitor-types';
+import { mergeProblems, schemaProblems, shown, type FieldProblem } from '../contracts/check';
+import { MODEL_NAME_PATTERN } from '../contracts/common';
+import { type DriftMonitorInput, DriftMonitorInputSchema } from '../contracts/monitor';
+import { invalidInput } from './invalid-input';
 
 /** How far `to` may lie ahead of the workflow's clock: clocks of clients and servers disagree a little. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // RFC 3339 date-time: a full date, 'T', a time with optional fraction, and a zone (Z or ±hh:mm).
 const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 // Window ends become file names and workflow ids as canonical ISO strings, which have 4-digit years.
@@ -19,13 +20,16 @@ const SMALLEST_EPOCH_MS = 100_000_000_000;
  * `driftMonitor` input, checked and normalised once, before any activity: `from` and `to` become
  * canonical UTC ISO strings (`2026-11-30T18:29:00.000Z`), whatever offset or epoch milliseconds they
  * came as, so window ends, report file names and retrain ids are always well formed. Everything
- * no retry could fix fails as one non-retryable InvalidInputError that names each field.
+ * no retry could fix fails as one non-retryable InvalidInputError that names each field: the
+ * contract's schema (types, ranges, the drift config's keys), with the finer messages below in place
+ * of the schema's where both speak of a field. Without `schema` (runs started before the schema
+ * check) only the checks written here run.
  */
-export function checkDriftMonitorInput(input: unknown, nowMs: number): DriftMonitorInput {
-  const problems: { field: string; message: string }[] = [];
+export function checkDriftMonitorInput(input: unknown, nowMs: number, { schema = true } = {}): DriftMonitorInput {
+  const problems: FieldProblem[] = [];
   const problem = (field: string, message: string) => problems.push({ field, message });
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalid([{ field: 'input', message: 'must be a JSON object' }]);
+    throw invalidInput('driftMonitor', [{ field: 'input', message: 'must be a JSON object' }]);
   }
   const raw = input as Record<string, unknown>;
   if (typeof raw.modelName !== 'string' || !MODEL_NAME_PATTERN.test(raw.modelName)) {
@@ -64,7 +68,8 @@ export function checkDriftMonitorInput(input: unknown, nowMs: number): DriftMoni
   if (raw.config !== undefined && (typeof raw.config !== 'object' || raw.config === null)) {
     problem('config', 'must be an object of drift thresholds');
   }
-  if (problems.length > 0) throw invalid(problems);
+  const all = mergeProblems(problems, schema ? schemaProblems(DriftMonitorInputSchema, input) : []);
+  if (all.length > 0) throw invalidInput('driftMonitor', all);
   return {
     ...(raw as unknown as DriftMonitorInput),
     ...(from !== undefined ? { from } : {}),
@@ -159,19 +164,4 @@ function checkRetrainPolicy(policy: unknown, problem: Report): void {
     return;
   }
   problem('retrainPolicy.mode', `must be "original+labelled", "original" or "dataUri"; got ${shown(mode)}`);
-}
-
-/** A value the client sent, shown in a message: JSON, cut to 80 characters. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-
-function invalid(problems: { field: string; message: string }[]): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: `invalid driftMonitor input: ${problems.map(({ field, message }) => `${field} ${message}`).join('; ')}`,
-    type: 'InvalidInputError',
-    nonRetryable: true,
-    details: [{ problems }],
-  });
 }

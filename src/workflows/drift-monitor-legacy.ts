@@ -1,7 +1,7 @@
 import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
-import type { RetrainPolicy } from './drift-monitor-types';
+import type { RetrainPolicy } from '../contracts';
 import type { mlLifecycle } from './ml-lifecycle';
 
 const { prepareRetrainData } = proxyActivities<MonitorActivities>({

@@ -8,11 +8,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
-import type { RetrainData } from '../activities/monitor-types';
+import type { RetrainData } from '../contracts/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
-import type { DriftRetrainSummary, RetrainPolicy } from './drift-monitor-types';
+import type { DriftRetrainSummary, RetrainPolicy } from '../contracts';
 import { rootCauseMessage } from './failure-message';
-import type { MlLifecycleResult } from './lifecycle-types';
+import type { MlLifecycleResult } from '../contracts';
 import type { mlLifecycle } from './ml-lifecycle';
 import { retrainLifecycleInput } from './retrain-input';
 import { ML_STEP } from './search-attributes';

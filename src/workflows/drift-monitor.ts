@@ -8,8 +8,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
-import type { DriftCheckResult } from '../activities/monitor-types';
-import type { MonitorDecision } from '../registry/monitor-runs';
+import type { DriftCheckResult } from '../contracts/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';
@@ -17,9 +16,11 @@ import { retrainOnDrift } from './drift-monitor-retrain';
 import {
   DRIFT_MONITOR_DEFAULTS,
   type DriftMonitorInput,
+  type DriftMonitorRequest,
   type DriftMonitorResult,
   type DriftRetrainSummary,
-} from './drift-monitor-types';
+  type MonitorDecision,
+} from '../contracts/monitor';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
 const { checkDrift } = proxyActivities<MonitorActivities>({
@@ -45,9 +46,11 @@ const AWAITS_RETRAIN = 'drift-monitor-awaits-retrain';
  * concept drift runs `mlLifecycle` (unless cooling down or short of new labels) and waits for it.
  * Every decision, the retrain's outcome included, is in the result, the registry and the report.
  */
-export async function driftMonitor(rawInput: DriftMonitorInput): Promise<DriftMonitorResult> {
+export async function driftMonitor(rawInput: DriftMonitorRequest): Promise<DriftMonitorResult> {
   // Runs started before the input check existed replay without it (their `to` was not normalised).
-  const input = patched('drift-monitor-input-check') ? checkDriftMonitorInput(rawInput, Date.now()) : rawInput;
+  const input = patched('drift-monitor-input-check')
+    ? checkDriftMonitorInput(rawInput, Date.now(), { schema: patched('drift-monitor-input-schema') })
+    : (rawInput as DriftMonitorInput);
   if (typeof input?.modelName !== 'string' || input.modelName === '') {
     throw ApplicationFailure.nonRetryable('driftMonitor input needs modelName', 'InvalidInputError');
   }
@@ -151,6 +154,7 @@ function finish(
     modelName,
     version,
     drifted: check.drifted,
+    datasetDrift: check.dataDrift,
     dataDrift: check.dataDrift,
     driftShare: check.driftShare,
     features: check.features,
@@ -183,7 +187,7 @@ function emptyCheck(from: string | null, to: string): DriftCheckResult {
   };
 }
 
-function durationMs(value: string, name: string): number {
+function durationMs(value: string | number, name: string): number {
   try {
     return msToNumber(value as Duration);
   } catch {

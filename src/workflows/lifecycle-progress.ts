@@ -1,4 +1,4 @@
-import type { LifecycleStep, MlLifecycleProgress, StepProgress } from './lifecycle-types';
+import type { LifecycleStep, MlLifecycleProgress, StepProgress } from '../contracts';
 
 export const LIFECYCLE_STEPS: LifecycleStep[] = ['validate', 'train', 'export', 'register', 'deploy'];
 

@@ -2,18 +2,19 @@ import {
   ActivityFailure,
   defineQuery,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
-import type { DeployOutcome } from '../activities/types';
+import type { DeployOutcome } from '../contracts/lifecycle-activities';
 import { validationSummary } from './validation-summary';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkLifecycleInput } from './lifecycle-input';
 import { initialProgress, progressMarkdown, updateStep } from './lifecycle-progress';
-import type { LifecycleStep, MlLifecycleInput, MlLifecycleProgress, MlLifecycleResult } from './lifecycle-types';
+import type { LifecycleStep, MlLifecycleInput, MlLifecycleProgress, MlLifecycleResult } from '../contracts/lifecycle';
 import { ML_STEP, MODEL_NAME, MODEL_VERSION } from './search-attributes';
 
 export const progressQuery = defineQuery<MlLifecycleProgress>('progress');
@@ -31,11 +32,14 @@ const { registerModel, rejectModel } = proxyActivities<LifecycleActivities>({
 });
 const { deployModel } = proxyActivities<LifecycleActivities>({ startToCloseTimeout: '5 minutes', retry });
 
+// Runs started before it passed a looser check; on replay they must not fail where they once went on.
+const INPUT_SCHEMA = 'lifecycle-input-schema';
+
 const DEFAULTS = { target: 'Churn', seed: 42, minRowsPerClass: 20, minRocAuc: 0.6 };
 
 /** Validate → train → export to ONNX → register → deploy, each step an activity. */
 export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecycleResult> {
-  const input = checkLifecycleInput(rawInput);
+  const input = checkLifecycleInput(rawInput, { schema: patched(INPUT_SCHEMA) });
   const { modelName } = input;
   const progress = initialProgress(modelName);
   setHandler(progressQuery, () => progress);
@@ -131,10 +135,18 @@ async function deployOrExplain(
 ): Promise<DeployOutcome> {
   const { modelName } = input;
   const minRocAuc = input.minRocAuc ?? DEFAULTS.minRocAuc;
+  // The result's servingVersion is the version serving when the run ends, also when nothing changed;
+  // rejectModel in runs recorded before it said so returned nothing.
   const notDeployed = async (reason: string): Promise<DeployOutcome> => {
-    await rejectModel({ modelName, version, reason });
+    const rejected = await rejectModel({ modelName, version, reason });
     updateStep(progress, 'deploy', 'skipped', reason);
-    return { deployed: false, reason, smokeRows: 0, maxAbsDiff: null, servingVersion: null };
+    return {
+      deployed: false,
+      reason,
+      smokeRows: 0,
+      maxAbsDiff: null,
+      servingVersion: rejected?.servingVersion ?? null,
+    };
   };
   if (input.deploy === false) return notDeployed('deploy: false in the input; registered only');
   if (rocAuc < minRocAuc) {
@@ -151,7 +163,13 @@ async function deployOrExplain(
     if (!(err instanceof ActivityFailure)) throw err;
     const reason = `deploy failed: ${err.cause?.message ?? err.message}; the previous version keeps serving`;
     updateStep(progress, 'deploy', 'failed', reason);
-    await rejectModel({ modelName, version, reason });
-    return { deployed: false, reason, smokeRows: 0, maxAbsDiff: null, servingVersion: null };
+    const rejected = await rejectModel({ modelName, version, reason });
+    return {
+      deployed: false,
+      reason,
+      smokeRows: 0,
+      maxAbsDiff: null,
+      servingVersion: rejected?.servingVersion ?? null,
+    };
   }
 }

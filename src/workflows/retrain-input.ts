@@ -1,13 +1,7 @@
-import type { RetrainOptions } from '../activities/monitor-types';
-import type { MlLifecycleInput } from './lifecycle-types';
-
-/** What a caller may set differently from the version being replaced. */
-export type RetrainOverrides = Partial<
-  Pick<
-    MlLifecycleInput,
-    'target' | 'positiveLabel' | 'idColumn' | 'seed' | 'minRocAuc' | 'minRowsPerClass' | 'algorithm' | 'deploy'
-  >
->;
+import type { RetrainOptions } from '../contracts/monitor-activities';
+import type { FieldProblem } from '../contracts/check';
+import type { MlLifecycleInput } from '../contracts/lifecycle';
+import type { RetrainOverrides } from '../contracts/retrain';
 
 const OVERRIDE_KEYS = [
   'target',
@@ -39,26 +33,29 @@ export function retrainLifecycleInput(
   return { ...reused, ...given, modelName, dataUri };
 }
 
-/** The overrides of a workflow input, checked: wrong types fail the run before any work. */
-export function overrideProblems(overrides: RetrainOverrides): string[] {
-  const problems: string[] = [];
+/**
+ * The overrides of a workflow input, checked by hand for messages finer than the schema's; the
+ * contract's schema (contracts/retrain.ts) checks the rest.
+ */
+export function overrideProblems(overrides: Record<string, unknown>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   for (const key of ['target', 'positiveLabel', 'idColumn'] as const) {
     const value = overrides[key];
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-      problems.push(`${key} must be a non-empty string`);
+      problems.push({ field: key, message: 'must be a non-empty string' });
     }
   }
   for (const key of ['seed', 'minRocAuc', 'minRowsPerClass'] as const) {
     const value = overrides[key];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
-      problems.push(`${key} must be a number`);
+      problems.push({ field: key, message: 'must be a number' });
     }
   }
   if (overrides.deploy !== undefined && typeof overrides.deploy !== 'boolean')
-    problems.push('deploy must be true or false');
+    problems.push({ field: 'deploy', message: 'must be true or false' });
   const { algorithm } = overrides;
   if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto' && algorithm !== 'gbdt') {
-    problems.push(`algorithm must be "logistic" or "auto", got ${JSON.stringify(algorithm)}`);
+    problems.push({ field: 'algorithm', message: `must be "logistic" or "auto", got ${JSON.stringify(algorithm)}` });
   }
   return problems;
 }

@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { executeChild, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { DataChange } from '../activities/monitor-types';
-import type { MlLifecycleResult } from './lifecycle-types';
+import type { DataChange } from '../contracts/monitor-activities';
+import type { MlLifecycleResult } from '../contracts';
 import type { mlLifecycle } from './ml-lifecycle';
-import type { ScheduledRetrainInput, ScheduledRetrainResult } from './scheduled-retrain-types';
+import type { ScheduledRetrainInput, ScheduledRetrainResult } from '../contracts';
 import { ML_STEP } from './search-attributes';
 
 /**

@@ -1,6 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
-  ApplicationFailure,
   ChildWorkflowFailure,
   executeChild,
   patched,
@@ -13,13 +12,19 @@ import type { MonitorActivities } from '../activities/monitor-activities';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { rootCauseMessage } from './failure-message';
 import { legacyRetrain } from './scheduled-retrain-legacy';
-import type { MlLifecycleResult } from './lifecycle-types';
+import { mergeProblems, schemaProblems } from '../contracts/check';
+import type { MlLifecycleResult } from '../contracts/lifecycle';
+import {
+  type ScheduledRetrainInput,
+  ScheduledRetrainInputSchema,
+  type ScheduledRetrainOutcome,
+  type ScheduledRetrainResult,
+} from '../contracts/retrain';
+import { invalidInput } from './invalid-input';
+import { withTextLabel } from './lifecycle-input';
 import type { mlLifecycle } from './ml-lifecycle';
 import { overrideProblems, retrainLifecycleInput } from './retrain-input';
-import type { ScheduledRetrainInput, ScheduledRetrainOutcome, ScheduledRetrainResult } from './scheduled-retrain-types';
 import { ML_STEP, MODEL_NAME } from './search-attributes';
-
-export type { ScheduledRetrainInput, ScheduledRetrainResult } from './scheduled-retrain-types';
 
 const { checkDataChanged, retrainOptions } = proxyActivities<MonitorActivities>({
   startToCloseTimeout: '10 minutes',
@@ -29,14 +34,16 @@ const { checkDataChanged, retrainOptions } = proxyActivities<MonitorActivities>(
 
 // Runs started before it: skip by "a child with this id exists", child input of name and data only.
 const REUSES_VERSION_OPTIONS = 'scheduled-retrain-reuses-version-options';
+// Runs started before it passed a looser check; on replay they must not fail where they once went on.
+const INPUT_SCHEMA = 'scheduled-retrain-input-schema';
 
 /**
  * Batch retraining on a schedule: trains again only when no version was registered from this data
  * yet, reusing the serving version's options. A failed retrain is reported in the result, and the next
  * run tries the same data again: only a registered version counts as "trained".
  */
-export async function scheduledRetrain(input: ScheduledRetrainInput): Promise<ScheduledRetrainResult> {
-  checkInput(input);
+export async function scheduledRetrain(rawInput: ScheduledRetrainInput): Promise<ScheduledRetrainResult> {
+  const input = checkInput(rawInput, patched(INPUT_SCHEMA));
   const current = patched(REUSES_VERSION_OPTIONS);
   const { modelName, dataUri } = input;
   upsertSearchAttributes([
@@ -106,15 +113,22 @@ function finish(
   return { modelName, ...result };
 }
 
-function checkInput(input: ScheduledRetrainInput): void {
-  if (typeof input?.modelName !== 'string' || typeof input?.dataUri !== 'string') {
-    throw ApplicationFailure.nonRetryable('scheduledRetrain input needs modelName and dataUri', 'InvalidInputError');
+/**
+ * The contract's schema (a string `"false"` for `deploy`, `-1` for `minRowsPerClass`, an object for
+ * `idColumn` are refused by field), with the finer hand-written messages where both speak of a field.
+ */
+function checkInput(input: unknown, schema: boolean): ScheduledRetrainInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalidInput('scheduledRetrain', [{ field: 'input', message: 'must be a JSON object' }]);
   }
-  const problems = overrideProblems(input);
-  if (problems.length > 0) {
-    throw ApplicationFailure.nonRetryable(
-      `invalid scheduledRetrain input: ${problems.join('; ')}`,
-      'InvalidInputError',
-    );
-  }
+  const candidate = withTextLabel(input as Record<string, unknown>);
+  const { modelName, dataUri } = candidate;
+  const required = [
+    ...(typeof modelName === 'string' ? [] : [{ field: 'modelName', message: 'is required: the model to retrain' }]),
+    ...(typeof dataUri === 'string' ? [] : [{ field: 'dataUri', message: 'is required: the data to retrain on' }]),
+  ];
+  const handWritten = [...required, ...overrideProblems(candidate)];
+  const problems = mergeProblems(handWritten, schema ? schemaProblems(ScheduledRetrainInputSchema, candidate) : []);
+  if (problems.length > 0) throw invalidInput('scheduledRetrain', problems);
+  return candidate as ScheduledRetrainInput;
 }

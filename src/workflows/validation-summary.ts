@@ -1,4 +1,4 @@
-import type { ValidatedData } from '../activities/types';
+import type { ValidatedData } from '../contracts/lifecycle-activities';
 
 // One line for the validate step's progress in the lifecycle workflow.
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createDeployModel } from '../../src/activities/deploy-model';
 import type { ExpectedOutputsFile } from '../../src/activities/model-files';
-import type { DeployOutcome } from '../../src/activities/types';
+import type { DeployOutcome } from '../../src/contracts/lifecycle-activities';
 import { ModelRegistry } from '../../src/registry/model-registry';
 import { startScoringServer } from '../../src/serving/server';
 import { tempHome } from '../helpers/paths';

@@ -5,13 +5,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
-import type { RetrainData } from '../../src/activities/monitor-types';
+import type { RetrainData } from '../../src/contracts/monitor-activities';
 import { createPrepareRetrainData } from '../../src/activities/prepare-retrain-data';
 import { readCsvTable } from '../../src/data/csv-reader';
 import { validateTable } from '../../src/data/validate';
 import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import { ModelRegistry } from '../../src/registry/model-registry';
-import type { RetrainPolicy } from '../../src/workflows/drift-monitor-types';
+import type { RetrainPolicy } from '../../src/contracts';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 type Row = Record<string, string>;

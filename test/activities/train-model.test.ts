@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { after, describe, it } from 'node:test';
 import { runTrainJobInThread } from '../../src/activities/train-in-thread';
 import { createTrainModel } from '../../src/activities/train-model';
-import type { TrainedModel, TrainModelInput, ValidatedData } from '../../src/activities/types';
+import type { TrainedModel, TrainModelInput, ValidatedData } from '../../src/contracts/lifecycle-activities';
 import { readCsvTable } from '../../src/data/csv-reader';
 import { sha256File } from '../../src/data/sha256';
 import { validateTable } from '../../src/data/validate';

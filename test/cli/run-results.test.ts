@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeRunResult } from '../../src/cli/run-results';
-import type { DriftMonitorResult } from '../../src/workflows/drift-monitor-types';
+import type { DriftMonitorResult } from '../../src/contracts';
 
 const monitorResult = (rows: number): DriftMonitorResult => ({
   modelName: 'telco-churn',
   version: 1,
   drifted: false,
+  datasetDrift: false,
   dataDrift: false,
   driftShare: 0,
   features: [],

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { mlLifecycle } from '../../src/workflows';
-import type { MlLifecycleInput } from '../../src/workflows/lifecycle-types';
+import type { MlLifecycleInput } from '../../src/contracts';
 import { writeHighCardinalityCsv, writeTelcoWithColumns, writeWideCsv } from '../helpers/hostile-csv';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftReport } from '../../src/monitoring/types';
 import type { driftMonitor, mlLifecycle } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/workflows/drift-monitor-types';
+import type { DriftMonitorInput } from '../../src/contracts';
 import { numericDataset, writeNumericDataset } from '../helpers/datasets';
 import { tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';

@@ -7,8 +7,8 @@ import { triggerAndFindRun } from '../../src/cli/triggered-run';
 import { retrainScheduleId } from '../../src/schedules/schedule-ids';
 import { upsertSchedule } from '../../src/schedules/upsert-schedule';
 import type { driftMonitor, mlLifecycle, scheduledRetrain } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/workflows/drift-monitor-types';
-import type { ScheduledRetrainInput } from '../../src/workflows/scheduled-retrain';
+import type { DriftMonitorInput } from '../../src/contracts';
+import type { ScheduledRetrainInput } from '../../src/contracts';
 import { ML_STEP } from '../../src/workflows/search-attributes';
 import {
   type DatasetOptions,

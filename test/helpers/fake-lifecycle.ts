@@ -1,6 +1,6 @@
 import type { LifecycleActivities } from '../../src/activities';
-import type { DeployOutcome, ValidatedData } from '../../src/activities/types';
-import type { ClassificationMetrics } from '../../src/models/types';
+import type { DeployOutcome, ValidatedData } from '../../src/contracts/lifecycle-activities';
+import type { ClassificationMetrics } from '../../src/contracts';
 
 // Stand-ins for the lifecycle activities, for tests of workflow logic (the end-to-end tests run the real ones).
 
@@ -65,7 +65,7 @@ export function fakeLifecycleActivities(
       maxAbsDiff: 1e-7,
     }),
     registerModel: record('registerModel', { version: 3, artifactSha256: 'd'.repeat(64), created: true }),
-    rejectModel: record('rejectModel', undefined),
+    rejectModel: record('rejectModel', { servingVersion: 2 }),
     deployModel: record<DeployOutcome>('deployModel', {
       deployed: true,
       reason: 'smoke test passed',

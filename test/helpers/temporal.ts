@@ -5,9 +5,10 @@ import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 /**
  * A real Temporal dev server for a test file (the CLI found like `mlcycle dev` finds it), with the
- * workflows' search attributes registered. Each test uses its own task queue.
+ * workflows' search attributes registered; `extraArgs` go to `temporal server start-dev`. Each test uses
+ * its own task queue.
  */
-export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+export async function startTestTemporal(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const cli = findTemporalCli();
   return TestWorkflowEnvironment.createLocal({
@@ -15,6 +16,7 @@ export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
       executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download' },
       searchAttributes: SEARCH_ATTRIBUTES,
       ip: '127.0.0.1',
+      extraArgs,
     },
   });
 }

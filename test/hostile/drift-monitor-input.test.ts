@@ -5,10 +5,10 @@ import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MonitorActivities } from '../../src/activities/monitor-activities';
-import type { DriftCheckInput } from '../../src/activities/monitor-types';
+import type { DriftCheckInput } from '../../src/contracts/monitor-activities';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { driftMonitor } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/workflows/drift-monitor-types';
+import type { DriftMonitorInput } from '../../src/contracts';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 // Hostile driftMonitor inputs on a real Temporal server: each must fail on the workflow's first task,
@@ -121,6 +121,14 @@ describe('driftMonitor refuses hostile input before any activity', () => {
     ['a malformed cooldown', { cooldown: 'soon' }, 'cooldown'],
     ['a retrain policy without its data', { retrainPolicy: { mode: 'dataUri' } }, 'retrainPolicy.dataUri'],
     ['an unknown retrain mode', { retrainPolicy: { mode: 'everything' } }, 'retrainPolicy.mode'],
+    ['a string "false" for retrain', { retrain: 'false' }, 'retrain'],
+    ['a config key of the wrong type', { config: { alpha: '0.05' } }, 'config.alpha'],
+    [
+      'a drift test that does not exist',
+      { config: { features: { tenure: { test: 'ttest' } } } },
+      'config.features.tenure.test',
+    ],
+    ['an object as cooldown', { cooldown: {} }, 'cooldown'],
     ['a path as model name', { modelName: '../x' }, 'modelName'],
     ['a dot-dot model name', { modelName: '..' }, 'modelName'],
   ];

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../src/serving/problems';
+import type { ErrorBody } from '../../src/contracts/http';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../src/serving/problems';
+import type { ErrorBody } from '../../src/contracts/http';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';

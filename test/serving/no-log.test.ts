@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../src/serving/problems';
+import type { ErrorBody } from '../../src/contracts/http';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ScoringClient } from '../../src/activities/scoring-client';
 import { PredictionLogWriter } from '../../src/monitoring/prediction-log';
 import type { ModelVersionRecord } from '../../src/registry/types';
-import { NO_LOG_HEADER } from '../../src/serving/admin-auth';
+import { NO_LOG_HEADER } from '../../src/contracts/http';
 import { buildScoringApp } from '../../src/serving/app';
 import { ModelPool } from '../../src/serving/model-pool';
 import { startScoringServer } from '../../src/serving/server';

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../src/serving/problems';
+import type { ErrorBody } from '../../src/contracts/http';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, afterEach, describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';

@@ -11,11 +11,11 @@ import type {
   MonitorState,
   PrepareRetrainDataInput,
   RetrainData,
-} from '../../src/activities/monitor-types';
-import type { ValidateDataInput } from '../../src/activities/types';
+} from '../../src/contracts/monitor-activities';
+import type { ValidateDataInput } from '../../src/contracts/lifecycle-activities';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { driftMonitor } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/workflows/drift-monitor-types';
+import type { DriftMonitorInput } from '../../src/contracts';
 import { ML_STEP } from '../../src/workflows/search-attributes';
 import { fakeLifecycleActivities, metrics, type Calls } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';

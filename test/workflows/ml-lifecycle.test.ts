@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LifecycleActivities } from '../../src/activities';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { mlLifecycle } from '../../src/workflows';
-import type { MlLifecycleInput, MlLifecycleProgress } from '../../src/workflows/lifecycle-types';
+import type { MlLifecycleInput, MlLifecycleProgress } from '../../src/contracts';
 import { type Calls, fakeLifecycleActivities as fakeActivities } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -70,6 +70,7 @@ describe('mlLifecycle workflow logic', () => {
     assert.equal(result?.deployed, false);
     assert.match(result?.reason ?? '', /promotion gate: test ROC AUC 0\.8500 is below the minimum 0\.9/);
     assert.deepEqual(calls.slice(-2), ['registerModel', 'rejectModel']);
+    assert.equal(result?.servingVersion, 2, 'the version that keeps serving, not null');
   });
 
   it('reports a deploy that keeps failing as not deployed, with the reason, instead of failing the run', async () => {
@@ -99,6 +100,75 @@ describe('mlLifecycle workflow logic', () => {
     assert.match(cause.message, /dataUri/);
     assert.match(cause.message, /algorithm/);
     assert.deepEqual(calls, []);
+  });
+
+  // Defects found when tried as a user would: each reached the activities and did harm.
+  const wrongTypes: [string, Record<string, unknown>, string, RegExp][] = [
+    ['a string "false" for deploy, which deployed the model', { deploy: 'false' }, 'deploy', /must be boolean/],
+    [
+      'a negative minRowsPerClass, which registered a version trained on 30 rows',
+      { minRowsPerClass: -1 },
+      'minRowsPerClass',
+      />= 1/,
+    ],
+    [
+      'an object as idColumn, which was reported as column "[object Object]"',
+      { idColumn: {} },
+      'idColumn',
+      /must be string; got \{\}/,
+    ],
+    ['a fractional maxCategories', { maxCategories: 2.5 }, 'maxCategories', /must be integer/],
+    ['a minRocAuc above 1, which no model could reach', { minRocAuc: 1.5 }, 'minRocAuc', /<= 1/],
+  ];
+  for (const [what, fields, field, message] of wrongTypes) {
+    it(`refuses ${what}, naming ${field}, before any activity`, async () => {
+      const calls: Calls = [];
+      const { error } = await run({ modelName: 'churn', dataUri: '/data/x.csv', ...fields }, fakeActivities(calls));
+      assert.ok(error instanceof WorkflowFailedError, String(error));
+      const cause = error.cause;
+      assert.ok(cause instanceof ApplicationFailure);
+      assert.equal(cause.type, 'InvalidInputError');
+      assert.equal(cause.nonRetryable, true);
+      const problems = (cause.details?.[0] as { problems: { field: string; message: string }[] }).problems;
+      assert.deepEqual(
+        problems.map((problem) => problem.field),
+        [field],
+      );
+      assert.match(cause.message, new RegExp(`${field} `));
+      assert.match(problems[0]?.message ?? '', message);
+      assert.deepEqual(calls, []);
+    });
+  }
+
+  it('names every wrong field at once', async () => {
+    const calls: Calls = [];
+    const { error } = await run(
+      { modelName: 'churn', dataUri: '/data/x.csv', deploy: 'no', seed: 'seven', target: 7 },
+      fakeActivities(calls),
+    );
+    assert.ok(error instanceof WorkflowFailedError);
+    assert.ok(error.cause instanceof ApplicationFailure);
+    const problems = (error.cause.details?.[0] as { problems: { field: string }[] }).problems;
+    assert.deepEqual(problems.map((problem) => problem.field).sort(), ['deploy', 'seed', 'target']);
+    assert.deepEqual(calls, []);
+  });
+
+  it('reads a number as positiveLabel as its decimal string, as a 0/1 target holds the text "1"', async () => {
+    const calls: Calls = [];
+    const labels: unknown[] = [];
+    const activities = fakeActivities(calls);
+    const { result } = await run(
+      { modelName: 'churn', dataUri: '/data/x.csv', target: 'y', positiveLabel: 1 },
+      {
+        ...activities,
+        validateData: (input) => {
+          labels.push(input.positiveLabel);
+          return activities.validateData(input);
+        },
+      },
+    );
+    assert.equal(result?.deployed, true);
+    assert.deepEqual(labels, ['1']);
   });
 
   it('fails the run with the typed data failure when validation rejects the data, without retrying', async () => {

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LifecycleActivities } from '../../src/activities';
 import type { MonitorActivities } from '../../src/activities/monitor-activities';
-import type { DataChange, RetrainOptions } from '../../src/activities/monitor-types';
-import type { ValidateDataInput } from '../../src/activities/types';
+import type { DataChange, RetrainOptions } from '../../src/contracts/monitor-activities';
+import type { ValidateDataInput } from '../../src/contracts/lifecycle-activities';
 import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
 import type { scheduledRetrain } from '../../src/workflows';
-import type { ScheduledRetrainInput } from '../../src/workflows/scheduled-retrain';
+import type { ScheduledRetrainInput } from '../../src/contracts';
 import { ML_STEP } from '../../src/workflows/search-attributes';
 import { fakeLifecycleActivities } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
@@ -154,6 +154,26 @@ describe('scheduledRetrain workflow logic', () => {
     assert.equal(output.outcome, 'not-deployed');
     assert.match(output.reason, /v3 registered, not deployed: deploy: false in the input/);
     assert.equal(step, 'retrain-not-deployed');
+  });
+
+  it('refuses a string "false" for deploy, a negative minRowsPerClass and an object idColumn, naming each', async () => {
+    const failure = await run(
+      { modelName: 'cancer', dataUri: '/d.csv', deploy: 'false', minRowsPerClass: -1, idColumn: {} } as never,
+      {},
+    ).catch((err: unknown) => err);
+    assert.ok(failure instanceof WorkflowFailedError);
+    assert.ok(failure.cause instanceof ApplicationFailure);
+    assert.equal(failure.cause.type, 'InvalidInputError');
+    assert.equal(failure.cause.nonRetryable, true);
+    const problems = (failure.cause.details?.[0] as { problems: { field: string }[] }).problems;
+    assert.deepEqual(problems.map((problem) => problem.field).sort(), ['deploy', 'idColumn', 'minRowsPerClass']);
+  });
+
+  it('refuses an input without dataUri, naming it', async () => {
+    const failure = await run({ modelName: 'cancer' } as never, {}).catch((err: unknown) => err);
+    assert.ok(failure instanceof WorkflowFailedError);
+    assert.ok(failure.cause instanceof ApplicationFailure);
+    assert.match(failure.cause.message, /invalid scheduledRetrain input: dataUri is required/);
   });
 
   it('fails before any work on overrides of the wrong type', async () => {

@@ -5,10 +5,22 @@ import { upsertSchedule } from '../../schedules/upsert-schedule';
 import {
   DRIFT_MONITOR_DEFAULTS as DEFAULTS,
   type DriftConfigOverrides,
-  type DriftMonitorInput,
+  type DriftMonitorRequest,
+  DriftMonitorInputSchema,
   type RetrainPolicy,
-} from '../../workflows/drift-monitor-types';
-import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../check-input';
+} from '../../contracts';
+import { checkModelName, checkWorkflowInput, duration, localDataFile, nonNegativeInteger } from '../check-input';
+
+/** The flag of each `driftMonitor` input field, for messages. */
+const MONITOR_FLAGS: Record<string, string> = {
+  modelName: '--model',
+  retrain: '--no-retrain',
+  retrainPolicy: '--retrain-policy',
+  cooldown: '--cooldown',
+  config: '--config',
+  minRows: '--min-rows',
+  minNewLabelled: '--min-new-labelled',
+};
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface MonitorCommandOptions extends ScheduleFlags {
@@ -27,7 +39,7 @@ export interface MonitorCommandOptions extends ScheduleFlags {
 export async function runMonitorCommand(options: MonitorCommandOptions): Promise<void> {
   const scheduleId = monitorScheduleId(checkModelName(options.model));
   await runScheduleCommand(scheduleId, options, async (client, config) => {
-    const input: DriftMonitorInput = {
+    const input: DriftMonitorRequest = {
       modelName: options.model,
       retrain: options.retrain,
       retrainPolicy: retrainPolicy(options),
@@ -38,6 +50,7 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
         ? { minNewLabelled: nonNegativeInteger(options.minNewLabelled, '--min-new-labelled') }
         : {}),
     };
+    checkWorkflowInput('driftMonitor', DriftMonitorInputSchema, input, MONITOR_FLAGS);
     const outcome = await upsertSchedule(client, {
       scheduleId,
       every: options.every,
@@ -54,7 +67,7 @@ export async function runMonitorCommand(options: MonitorCommandOptions): Promise
  * Every setting the schedule now runs with. An update sets them all from the flags given, defaults for
  * the rest, so the line shows what a flag left out went back to (e.g. the drift config).
  */
-export function monitorSettings(input: DriftMonitorInput): string {
+export function monitorSettings(input: DriftMonitorRequest): string {
   const policy = input.retrainPolicy ?? { mode: 'original+labelled' };
   const data = policy.mode === 'dataUri' ? policy.dataUri : `${policy.mode} data`;
   const retrain =

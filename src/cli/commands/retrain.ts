@@ -1,8 +1,8 @@
 import { retrainScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
-import type { RetrainOverrides } from '../../workflows/retrain-input';
-import type { ScheduledRetrainInput } from '../../workflows/scheduled-retrain';
-import { checkModelName, localDataFile } from '../check-input';
+import { type RetrainOverrides, type ScheduledRetrainInput, ScheduledRetrainInputSchema } from '../../contracts';
+import { checkModelName, checkWorkflowInput, localDataFile } from '../check-input';
+import { LIFECYCLE_FLAGS } from './train';
 import { runScheduleCommand, type ScheduleFlags } from './schedule-flags';
 
 export interface RetrainCommandOptions extends ScheduleFlags {
@@ -25,7 +25,12 @@ export async function runRetrainCommand(options: RetrainCommandOptions): Promise
   await runScheduleCommand(scheduleId, options, async (client, config) => {
     if (!options.data) throw new Error('--data URI is required to create the retrain schedule');
     const dataUri = localDataFile(options.data);
-    const input: ScheduledRetrainInput = { modelName: options.model, dataUri, ...retrainOverrides(options) };
+    const input = checkWorkflowInput<ScheduledRetrainInput>(
+      'scheduledRetrain',
+      ScheduledRetrainInputSchema,
+      { modelName: options.model, dataUri, ...retrainOverrides(options) },
+      LIFECYCLE_FLAGS,
+    );
     const outcome = await upsertSchedule(client, {
       scheduleId,
       every: options.every,

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../shared/config';
-import type { MlLifecycleInput } from '../../workflows/lifecycle-types';
-import { checkModelName, localDataFile } from '../check-input';
+import { type MlLifecycleInput, MlLifecycleInputSchema } from '../../contracts';
+import { checkModelName, checkWorkflowInput, localDataFile } from '../check-input';
 import { commandConsole } from '../console';
 import { followLifecycle } from '../follow-lifecycle';
 import { connectClient } from '../temporal-connection';
@@ -17,8 +17,23 @@ export interface TrainCommandOptions {
   /** False with --no-deploy: register the version without rolling it out. */
   deploy: boolean;
   minRocAuc?: string;
+  minRowsPerClass?: string;
   algorithm?: string;
 }
+
+/** The flag of each `mlLifecycle` input field, for messages. */
+export const LIFECYCLE_FLAGS: Record<string, string> = {
+  modelName: '--model',
+  dataUri: '--data',
+  target: '--target',
+  positiveLabel: '--positive-label',
+  idColumn: '--id-column',
+  seed: '--seed',
+  algorithm: '--algorithm',
+  minRocAuc: '--min-roc-auc',
+  minRowsPerClass: '--min-rows-per-class',
+  deploy: '--no-deploy',
+};
 
 /** `mlcycle train`: starts `mlLifecycle` and prints progress until it ends. */
 export async function runTrainCommand(options: TrainCommandOptions): Promise<void> {
@@ -48,8 +63,8 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
   }
 }
 
-/** The workflow input from the flags, checked before anything starts. */
-function lifecycleInput(options: TrainCommandOptions): MlLifecycleInput {
+/** The workflow input from the flags, checked against the workflow's schema before anything starts. */
+export function lifecycleInput(options: TrainCommandOptions): MlLifecycleInput {
   const algorithm = options.algorithm;
   if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto') {
     throw new Error(`--algorithm must be "logistic" or "auto", got "${algorithm}"`);
@@ -61,7 +76,11 @@ function lifecycleInput(options: TrainCommandOptions): MlLifecycleInput {
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isInteger(seed))
     throw new Error(`--seed must be an integer, got "${options.seed}"`);
-  return {
+  const minRowsPerClass = options.minRowsPerClass === undefined ? undefined : Number(options.minRowsPerClass);
+  if (minRowsPerClass !== undefined && Number.isNaN(minRowsPerClass)) {
+    throw new Error(`--min-rows-per-class must be a whole number, got "${options.minRowsPerClass}"`);
+  }
+  const input: MlLifecycleInput = {
     modelName: checkModelName(options.model),
     dataUri: localDataFile(options.data),
     ...(options.target ? { target: options.target } : {}),
@@ -69,7 +88,9 @@ function lifecycleInput(options: TrainCommandOptions): MlLifecycleInput {
     ...(options.idColumn ? { idColumn: options.idColumn } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(minRocAuc !== undefined ? { minRocAuc } : {}),
+    ...(minRowsPerClass !== undefined ? { minRowsPerClass } : {}),
     ...(algorithm ? { algorithm } : {}),
     ...(options.deploy ? {} : { deploy: false }),
   };
+  return checkWorkflowInput('mlLifecycle', MlLifecycleInputSchema, input, LIFECYCLE_FLAGS);
 }

@@ -1,5 +1,5 @@
-import type { ClassificationMetrics, InputColumn } from '../models/types';
-import type { DataProblem } from '../shared/errors';
+import type { DataProblem, InputColumn } from './data';
+import type { ClassificationMetrics } from './metrics';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
 // payload, so histories stay small whatever the data set's size.
@@ -95,6 +95,11 @@ export interface DeployOutcome {
   reason: string;
   smokeRows: number;
   maxAbsDiff: number | null;
+  servingVersion: number | null;
+}
+
+/** What `rejectModel` leaves behind: the version that keeps serving, null when none does. */
+export interface RejectedModel {
   servingVersion: number | null;
 }
 

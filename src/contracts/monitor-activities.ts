@@ -1,6 +1,7 @@
-import type { MonitorRunRecord } from '../registry/monitor-runs';
-import type { DriftConfigOverrides, DriftMonitorResult, RetrainPolicy } from '../workflows/drift-monitor-types';
-import type { MlLifecycleInput } from '../workflows/lifecycle-types';
+import type { MlLifecycleInput } from './lifecycle';
+import type { DriftConfigOverrides, DriftMonitorResult, MonitorDecision, RetrainPolicy } from './monitor';
+
+// Inputs and results of the activities of driftMonitor and scheduledRetrain.
 
 export interface MonitorStateInput {
   modelName: string;
@@ -24,7 +25,10 @@ export interface DriftCheckInput {
   minRows: number;
 }
 
-/** The drift report's verdicts, without histograms; the full report is in the files. */
+/**
+ * The drift report's verdicts, without histograms; the full report is in the files. Its field
+ * `dataDrift` keeps that name: recorded histories hold it, and the workflow reports it as `datasetDrift`.
+ */
 export type DriftCheckResult = Pick<
   DriftMonitorResult,
   'drifted' | 'dataDrift' | 'driftShare' | 'features' | 'prediction' | 'performance' | 'window'
@@ -66,10 +70,19 @@ export interface RetrainOptionsInput {
 }
 
 /** A monitor run's outcome; the activity adds the workflow run and the time. */
-export type RecordMonitorRunInput = Omit<MonitorRunRecord, 'workflowId' | 'runId' | 'at' | 'reason'> & {
+export interface RecordMonitorRunInput {
+  modelName: string;
+  version: number;
+  windowFrom: string | null;
+  windowTo: string;
+  rows: number;
+  drifted: boolean;
+  decision: MonitorDecision;
+  retrainWorkflowId: string | null;
+  reportPath: string | null;
   /** Absent in runs scheduled before the reason was recorded. */
   reason?: string;
-};
+}
 
 export interface DataChangeInput {
   modelName: string;

@@ -1,14 +1,22 @@
-import type { MlLifecycleResult } from './lifecycle-types';
-import type { RetrainOverrides } from './retrain-input';
+import { Type, type Static } from 'typebox';
+import { DataUri, ModelName } from './common';
+import { TrainingOptions } from './lifecycle';
+import type { MlLifecycleResult } from './lifecycle';
+
+/** What a caller may set differently from the version being replaced. */
+export const RetrainOverridesSchema = TrainingOptions;
+export type RetrainOverrides = Static<typeof RetrainOverridesSchema>;
 
 /**
  * `scheduledRetrain` input: plain JSON. The retrain reuses the serving version's target, positive
  * label, id column, seed and gate; the optional fields override them.
  */
-export interface ScheduledRetrainInput extends RetrainOverrides {
-  modelName: string;
-  dataUri: string;
-}
+export const ScheduledRetrainInputSchema = Type.Object({
+  modelName: ModelName,
+  dataUri: DataUri,
+  ...TrainingOptions.properties,
+});
+export type ScheduledRetrainInput = Static<typeof ScheduledRetrainInputSchema>;
 
 /**
  * `skipped`: a version was already registered from this data; `retrained`: the new version serves;

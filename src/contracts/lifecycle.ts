@@ -1,0 +1,67 @@
+import { Type, type Static } from 'typebox';
+import { ColumnName, DataUri, ModelName } from './common';
+import type { ClassificationMetrics } from './metrics';
+
+/**
+ * The options of a training run that a retrain may set differently from the version it replaces.
+ * `positiveLabel` is a string; a number (`1` for a 0/1 target) is accepted by the workflow and read
+ * as its decimal string (`"1"`), since CSV values are text.
+ */
+export const TrainingOptions = Type.Object({
+  target: Type.Optional(ColumnName),
+  positiveLabel: Type.Optional(Type.String({ minLength: 1 })),
+  idColumn: Type.Optional(ColumnName),
+  algorithm: Type.Optional(Type.Union([Type.Literal('logistic'), Type.Literal('auto'), Type.Literal('gbdt')])),
+  seed: Type.Optional(Type.Integer()),
+  /** Minimum rows of each class for the data to be usable (default 20). */
+  minRowsPerClass: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Promotion gate: the new version is deployed only if its test ROC AUC reaches this (default 0.6). */
+  minRocAuc: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  /** Set false to register without rolling out. */
+  deploy: Type.Optional(Type.Boolean()),
+});
+
+/** `mlLifecycle` input: plain JSON, so the Temporal CLI can start it. */
+export const MlLifecycleInputSchema = Type.Object({
+  modelName: ModelName,
+  dataUri: DataUri,
+  ...TrainingOptions.properties,
+  /** Most distinct values a categorical column may have (default 300). */
+  maxCategories: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Most model features, one per numeric column plus one per category level (default 500). */
+  maxFeatures: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type MlLifecycleInput = Static<typeof MlLifecycleInputSchema>;
+
+export type LifecycleStep = 'validate' | 'train' | 'export' | 'register' | 'deploy';
+
+export interface StepProgress {
+  step: LifecycleStep;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  detail?: string;
+}
+
+export interface MlLifecycleProgress {
+  modelName: string;
+  current: LifecycleStep | 'finished';
+  steps: StepProgress[];
+  version?: number;
+}
+
+export interface MlLifecycleResult {
+  modelName: string;
+  version: number;
+  deployed: boolean;
+  metrics: Pick<ClassificationMetrics, 'rocAuc' | 'prAuc' | 'accuracy' | 'f1' | 'logLoss' | 'brier'> &
+    Partial<ClassificationMetrics>;
+  reason: string;
+  dataSha256: string;
+  artifactSha256: string;
+  /**
+   * The version serving when the run ended: this run's version when it deployed, else the one that
+   * kept serving, or null when the run did not learn it (the deploy step did not run) or none serves.
+   */
+  servingVersion: number | null;
+  /** Findings that did not stop the run but deserve a look: target-leak suspects, rows shared by train and test. */
+  warnings: string[];
+}
