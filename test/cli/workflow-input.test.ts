@@ -72,7 +72,8 @@ describe('CLI commands check the workflow input against its schema before anythi
   it('exits 1 from `mlcycle train` with the field named, without dialling Temporal', async () => {
     // Port 1 has no Temporal server: a command that got as far as connecting would print a connection error.
     const child = spawn(process.execPath, [BIN, 'train', '--data', csv, '--min-rows-per-class', '-1'], {
-      env: { ...process.env, MLCYCLE_HOME: dir, MLCYCLE_TEMPORAL_PORT: '1' },
+      // Text lines, as on a terminal (piped output would be JSON lines).
+      env: { ...process.env, MLCYCLE_HOME: dir, MLCYCLE_TEMPORAL_PORT: '1', MLCYCLE_LOG_FORMAT: 'text' },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
