@@ -34,26 +34,38 @@ const workflowBannedImports = [
   '**/data/*',
 ];
 
-// Which way dependencies point. Wire types live in src/contracts, which imports nothing but typebox, so
+// Which way dependencies point. Wire types live in contracts, which imports nothing but typebox, so
 // every layer can share them without reaching into another's implementation.
 const restrictedPaths = [
   {
-    target: './src/contracts',
-    from: './src',
-    except: ['./contracts'],
-    message: 'src/contracts holds wire types and their schemas only: it imports nothing but typebox.',
+    target: './contracts',
+    from: [
+      './activities',
+      './cli',
+      './core',
+      './data',
+      './models',
+      './monitoring',
+      './registry',
+      './schedules',
+      './scripts',
+      './serving',
+      './workers',
+      './workflows',
+    ],
+    message: 'contracts holds wire types and their schemas only: it imports nothing but typebox.',
   },
   {
-    target: './src/activities',
-    from: './src/serving',
+    target: './activities',
+    from: './serving',
     message:
-      'Activities talk to the scoring server over HTTP: share its wire types through src/contracts, not its route modules.',
+      'Activities talk to the scoring server over HTTP: share its wire types through contracts, not its route modules.',
   },
   {
-    target: ['./src/workflows', './src/contracts'],
-    from: ['./src/registry', './src/monitoring', './src/data', './src/serving'],
+    target: ['./workflows', './contracts'],
+    from: ['./registry', './monitoring', './data', './serving'],
     message:
-      'Workflow code and contracts do not reach storage (registry, prediction log) or I/O code: use src/contracts types.',
+      'Workflow code and contracts do not reach storage (registry, prediction log) or I/O code: use contracts types.',
   },
 ];
 
@@ -92,7 +104,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -111,16 +123,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/contracts/**/*.ts'],
+    files: ['contracts/**/*.ts'],
     rules: {
-      // Only typebox among packages; files of src/contracts itself are allowed by the zones above.
+      // Only typebox among packages; files of contracts itself are allowed by the zones above.
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
               regex: '^(?!typebox(/|$)|\\.{1,2}/)',
-              message: 'src/contracts imports nothing but typebox.',
+              message: 'contracts imports nothing but typebox.',
             },
           ],
         },
@@ -128,7 +140,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/activities/**/*.ts'],
+    files: ['activities/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
   {

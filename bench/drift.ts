@@ -6,12 +6,12 @@ import Papa from 'papaparse';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateTelcoCsv } from '../src/data/sample-generator';
-import { detectDrift } from '../src/monitoring/detect-drift';
-import { resolveDriftConfig } from '../src/monitoring/drift-config';
-import { renderDriftReportHtml } from '../src/monitoring/report-html';
-import type { ModelBaseline } from '../src/monitoring/types';
-import type { driftMonitor, mlLifecycle } from '../src/workflows';
+import { generateTelcoCsv } from '../data/sample-generator';
+import { detectDrift } from '../monitoring/drift/detect-drift';
+import { resolveDriftConfig } from '../monitoring/drift/config';
+import { renderDriftReportHtml } from '../monitoring/report/html';
+import type { ModelBaseline } from '../monitoring/types';
+import type { driftMonitor, mlLifecycle } from '../workflows';
 import { TELCO_CSV } from '../test/helpers/paths';
 import { startTestStack } from '../test/helpers/stack';
 

@@ -4,7 +4,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import type { mlLifecycle } from '../src/workflows';
+import type { mlLifecycle } from '../workflows';
 import { TELCO_CSV } from '../test/helpers/paths';
 import { startTestStack } from '../test/helpers/stack';
 

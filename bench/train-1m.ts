@@ -1,17 +1,17 @@
 // Benchmark: the train step on 1,000,000 Telco-shaped rows, as the worker runs it — in a worker
-// thread of its own (src/activities/train-in-thread.ts): read the CSV, split, choose l2 over five
+// thread of its own (activities/train-in-thread.ts): read the CSV, split, choose l2 over five
 // fits, refit, score, build the drift baseline and write the run files. Reports the wall time and
 // the peak resident memory of the process (main thread plus the training thread).
 // Usage: npm run bench:train [-- --rows 1000000]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTrainJobInThread } from '../src/activities/train-in-thread';
-import type { ValidatedData } from '../src/contracts/lifecycle-activities';
-import { readCsvTable } from '../src/data/csv-reader';
-import { writeTelcoSample } from '../src/data/sample-generator';
-import { sha256File } from '../src/data/sha256';
-import { validateTable } from '../src/data/validate';
+import { runTrainJobInThread } from '../activities/train-in-thread';
+import type { ValidatedData } from '../contracts/lifecycle-activities';
+import { readCsvTable } from '../data/csv-reader';
+import { writeTelcoSample } from '../data/sample-generator';
+import { sha256File } from '../data/sha256';
+import { validateTable } from '../data/validate';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);

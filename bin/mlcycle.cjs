@@ -2,4 +2,4 @@
 // Runs the TypeScript CLI through tsx, so a clone works without a build step.
 'use strict';
 require('tsx/cjs');
-require('../src/cli/main.ts');
+require('../cli/main.ts');

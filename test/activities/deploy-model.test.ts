@@ -3,11 +3,11 @@ import { DefaultLogger } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { createDeployModel } from '../../src/activities/deploy-model';
-import type { ExpectedOutputsFile } from '../../src/activities/model-files';
-import type { DeployOutcome } from '../../src/contracts/lifecycle-activities';
-import { ModelRegistry } from '../../src/registry/model-registry';
-import { startScoringServer } from '../../src/serving/server';
+import { createDeployModel } from '../../activities/deploy-model';
+import type { ExpectedOutputsFile } from '../../activities/model-files';
+import type { DeployOutcome } from '../../contracts/lifecycle-activities';
+import { ModelRegistry } from '../../registry/model-registry';
+import { startScoringServer } from '../../serving/server';
 import { tempHome } from '../helpers/paths';
 import { createFixture, RECORDS, referenceProbabilities, type Fixture } from '../serving/helpers';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { retrainOptionsOf } from '../../src/activities/retrain-options';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import { retrainLifecycleInput } from '../../src/workflows/retrain-input';
+import { retrainOptionsOf } from '../../activities/retrain-options';
+import type { ModelVersionRecord } from '../../registry/types';
+import { retrainLifecycleInput } from '../../workflows/retrain-input';
 
 const version = (params: Record<string, unknown>): ModelVersionRecord =>
   ({ version: 4, target: 'malignant', positiveLabel: '1', params }) as unknown as ModelVersionRecord;

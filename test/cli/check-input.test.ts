@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../../src/cli/check-input';
-import { loadConfig } from '../../src/shared/config';
+import { checkModelName, duration, localDataFile, nonNegativeInteger } from '../../cli/check-input';
+import { loadConfig } from '../../core/config';
 import { tempHome } from '../helpers/paths';
 
 describe('CLI input checks, before anything is created', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { describeLatestReport } from '../../src/cli/commands/drift-report';
+import { describeLatestReport } from '../../cli/commands/drift-report';
 import { tempHome } from '../helpers/paths';
 
 describe('mlcycle drift report', () => {

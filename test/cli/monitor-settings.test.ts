@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { monitorSettings } from '../../src/cli/commands/monitor';
+import { monitorSettings } from '../../cli/commands/monitor';
 
 describe('mlcycle monitor, creating or updating the schedule', () => {
   it('shows every setting the schedule runs with, the defaults of flags left out included', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeRunResult } from '../../src/cli/run-results';
-import type { DriftMonitorResult } from '../../src/contracts';
+import { describeRunResult } from '../../cli/run-results';
+import type { DriftMonitorResult } from '../../contracts';
 
 const monitorResult = (rows: number): DriftMonitorResult => ({
   modelName: 'telco-churn',

@@ -4,9 +4,9 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { lifecycleInput, type TrainCommandOptions } from '../../src/cli/commands/train';
-import { checkWorkflowInput } from '../../src/cli/check-input';
-import { DriftMonitorInputSchema, ScheduledRetrainInputSchema } from '../../src/contracts';
+import { lifecycleInput, type TrainCommandOptions } from '../../cli/commands/train';
+import { checkWorkflowInput } from '../../cli/check-input';
+import { DriftMonitorInputSchema, ScheduledRetrainInputSchema } from '../../contracts';
 import { tempHome } from '../helpers/paths';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'mlcycle.cjs');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { generateTelcoCsv } from '../../src/data/sample-generator';
+import { readCsvTable } from '../../data/csv-reader';
+import { generateTelcoCsv } from '../../data/sample-generator';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 const dir = tempHome('csv-reader');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { DEFAULT_MAX_CATEGORIES, DEFAULT_MAX_FEATURES } from '../../src/data/feature-bounds';
-import { validateTable, type ValidateOptions } from '../../src/data/validate';
+import { readCsvTable } from '../../data/csv-reader';
+import { DEFAULT_MAX_CATEGORIES, DEFAULT_MAX_FEATURES } from '../../data/feature-bounds';
+import { validateTable, type ValidateOptions } from '../../data/validate';
 import { writeHighCardinalityCsv, writeTelcoWithColumns, writeWideCsv } from '../helpers/hostile-csv';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { inferInputColumns } from '../../src/data/schema';
-import { trainLogisticModel } from '../../src/models/training';
+import { readCsvTable } from '../../data/csv-reader';
+import { inferInputColumns } from '../../data/schema';
+import { trainLogisticModel } from '../../models/training';
 import { numericDataset, writeNumericDataset, writeYesNoDataset } from '../helpers/datasets';
 import { tempHome } from '../helpers/paths';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { profileTable } from '../../src/data/profile';
-import type { CategoricalProfile, ColumnProfile, NumericProfile, NumericSummary } from '../../src/data/profile';
-import { generateTelcoCsv } from '../../src/data/sample-generator';
-import { inferInputColumns } from '../../src/data/schema';
-import type { InputColumn, RawTable } from '../../src/models/types';
+import { readCsvTable } from '../../data/csv-reader';
+import { profileTable } from '../../data/profile';
+import type { CategoricalProfile, ColumnProfile, NumericProfile, NumericSummary } from '../../data/profile';
+import { generateTelcoCsv } from '../../data/sample-generator';
+import { inferInputColumns } from '../../data/schema';
+import type { InputColumn, RawTable } from '../../models/types';
 import { TELCO_CSV } from '../helpers/paths';
 
 function numeric(profiles: ColumnProfile[], name: string): NumericProfile {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { generateTelcoCsv, TELCO_COLUMNS, writeTelcoSample } from '../../src/data/sample-generator';
-import { validateTable } from '../../src/data/validate';
-import { encodeTable, fitFeatureSpec } from '../../src/models/features';
-import { fitLogistic, predictProba } from '../../src/models/logistic';
-import { rocAuc } from '../../src/models/metrics';
+import { readCsvTable } from '../../data/csv-reader';
+import { generateTelcoCsv, TELCO_COLUMNS, writeTelcoSample } from '../../data/sample-generator';
+import { validateTable } from '../../data/validate';
+import { encodeTable, fitFeatureSpec } from '../../models/features';
+import { fitLogistic, predictProba } from '../../models/logistic';
+import { rocAuc } from '../../models/metrics';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 const dir = tempHome('sample-generator');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { inferInputColumns, isMissingValue } from '../../src/data/schema';
-import type { RawTable } from '../../src/models/types';
+import { readCsvTable } from '../../data/csv-reader';
+import { inferInputColumns, isMissingValue } from '../../data/schema';
+import type { RawTable } from '../../models/types';
 import { TELCO_CSV } from '../helpers/paths';
 
 function tableOf(columns: Record<string, string[]>): RawTable {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { sha256File } from '../../src/data/sha256';
+import { sha256File } from '../../data/sha256';
 import { tempHome } from '../helpers/paths';
 
 const dir = tempHome('sha256');

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { generateTelcoCsv } from '../../src/data/sample-generator';
-import { validateTable } from '../../src/data/validate';
-import type { ValidateOptions, ValidationReport } from '../../src/data/validate';
-import { validationSummary } from '../../src/workflows/validation-summary';
+import { readCsvTable } from '../../data/csv-reader';
+import { generateTelcoCsv } from '../../data/sample-generator';
+import { validateTable } from '../../data/validate';
+import type { ValidateOptions, ValidationReport } from '../../data/validate';
+import { validationSummary } from '../../workflows/validation-summary';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 const dir = tempHome('validate');

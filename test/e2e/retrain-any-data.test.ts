@@ -3,13 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowResultType } from '@temporalio/common';
-import { triggerAndFindRun } from '../../src/cli/triggered-run';
-import { retrainScheduleId } from '../../src/schedules/schedule-ids';
-import { upsertSchedule } from '../../src/schedules/upsert-schedule';
-import type { driftMonitor, mlLifecycle, scheduledRetrain } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/contracts';
-import type { ScheduledRetrainInput } from '../../src/contracts';
-import { ML_STEP } from '../../src/workflows/search-attributes';
+import { triggerAndFindRun } from '../../cli/triggered-run';
+import { retrainScheduleId } from '../../schedules/schedule-ids';
+import { upsertSchedule } from '../../schedules/upsert-schedule';
+import type { driftMonitor, mlLifecycle, scheduledRetrain } from '../../workflows';
+import type { DriftMonitorInput } from '../../contracts';
+import type { ScheduledRetrainInput } from '../../contracts';
+import { ML_STEP } from '../../workflows/search-attributes';
 import {
   type DatasetOptions,
   type GeneratedDataset,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { createRng } from '../../src/models/random';
+import { createRng } from '../../models/random';
 
 // Data sets that are not Telco, for tests of what users bring: another target name, 0/1 or yes/no
 // labels, only numbers or a mix. Seeded, so a failing test reproduces exactly. `shift` moves features

@@ -1,6 +1,6 @@
-import type { LifecycleActivities } from '../../src/activities';
-import type { DeployOutcome, ValidatedData } from '../../src/contracts/lifecycle-activities';
-import type { ClassificationMetrics } from '../../src/contracts';
+import type { LifecycleActivities } from '../../activities';
+import type { DeployOutcome, ValidatedData } from '../../contracts/lifecycle-activities';
+import type { ClassificationMetrics } from '../../contracts';
 
 // Stand-ins for the lifecycle activities, for tests of workflow logic (the end-to-end tests run the real ones).
 

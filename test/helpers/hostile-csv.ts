@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRng } from '../../src/models/random';
+import { createRng } from '../../models/random';
 import { TELCO_CSV } from './paths';
 
 // Training files that used to freeze a worker (issue 7): built from the real Telco rows, so all that

@@ -2,10 +2,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
-import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
-import { ModelRegistry } from '../../src/registry/model-registry';
-import { startScoringServer } from '../../src/serving/server';
-import { createLifecycleWorker } from '../../src/workers/lifecycle-worker';
+import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
+import { ModelRegistry } from '../../registry/model-registry';
+import { startScoringServer } from '../../serving/server';
+import { createLifecycleWorker } from '../../workers/lifecycle-worker';
 import { startTestTemporal, uniqueTaskQueue } from './temporal';
 import { TELCO_CSV, tempHome } from './paths';
 

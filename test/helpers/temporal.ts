@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { findTemporalCli } from '../../src/scripts/temporal-dev-server';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { findTemporalCli } from '../../scripts/temporal-dev-server';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /**
  * A real Temporal dev server for a test file (the CLI found like `mlcycle dev` finds it), with the

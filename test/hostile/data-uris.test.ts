@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { dataPathFromUri } from '../../src/activities/run-files';
-import { printableExcerpt } from '../../src/data/excerpt';
-import { safeFileName } from '../../src/shared/file-names';
+import { dataPathFromUri } from '../../activities/run-files';
+import { printableExcerpt } from '../../data/excerpt';
+import { safeFileName } from '../../core/file-names';
 import { tempHome } from '../helpers/paths';
 
 // The checks behind every data URI and every file name made from a workflow id or model name.

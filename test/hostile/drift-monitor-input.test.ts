@@ -4,11 +4,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { MonitorActivities } from '../../src/activities/monitor-activities';
-import type { DriftCheckInput } from '../../src/contracts/monitor-activities';
-import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
-import type { driftMonitor } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/contracts';
+import type { MonitorActivities } from '../../activities/monitor-activities';
+import type { DriftCheckInput } from '../../contracts/monitor-activities';
+import { loadWorkflowBundle } from '../../workers/workflow-bundle';
+import type { driftMonitor } from '../../workflows';
+import type { DriftMonitorInput } from '../../contracts';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 // Hostile driftMonitor inputs on a real Temporal server: each must fail on the workflow's first task,

@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
-import { NO_LOG_HEADER } from '../../src/contracts/http';
-import { DEFAULT_BODY_LIMIT } from '../../src/serving/app';
-import type { ErrorBody } from '../../src/contracts/http';
-import type { ScoringServer } from '../../src/serving/server';
-import { startScoringServer } from '../../src/serving/server';
+import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
+import { NO_LOG_HEADER } from '../../contracts/http';
+import { DEFAULT_BODY_LIMIT } from '../../serving/app';
+import type { ErrorBody } from '../../contracts/http';
+import type { ScoringServer } from '../../serving/server';
+import { startScoringServer } from '../../serving/server';
 import type { Fixture } from '../serving/helpers';
 import { createFixture, InMemorySource, RECORDS } from '../serving/helpers';
 

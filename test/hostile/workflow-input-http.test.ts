@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
+import { loadWorkflowBundle } from '../../workers/workflow-bundle';
 import { type Calls, fakeLifecycleActivities } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 

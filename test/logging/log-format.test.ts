@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { logFormat, logLevel } from '../../src/shared/logging/log-settings';
-import { createLogger, type LogSink } from '../../src/shared/logging/logger';
+import { logFormat, logLevel } from '../../core/logging/log-settings';
+import { createLogger, type LogSink } from '../../core/logging/logger';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'mlcycle.cjs');
 

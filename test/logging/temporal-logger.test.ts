@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { PinoTemporalLogger } from '../../src/workers/temporal-logger';
+import { PinoTemporalLogger } from '../../workers/temporal-logger';
 
 /** A pino destination that keeps every JSON line it is given, parsed. */
 function collectingLogger(level: pino.Level = 'trace'): { logger: pino.Logger; entries: Record<string, unknown>[] } {

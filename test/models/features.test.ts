@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { designColumnNames, encodeRecords, encodeTable, fitFeatureSpec, parseNumeric } from '../../src/models/features';
-import type { InputColumn, RawRecord, RawTable } from '../../src/models/types';
+import { designColumnNames, encodeRecords, encodeTable, fitFeatureSpec, parseNumeric } from '../../models/features';
+import type { InputColumn, RawRecord, RawTable } from '../../models/types';
 
 const INPUTS: InputColumn[] = [
   { name: 'plan', kind: 'categorical' },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sharedRowCount, targetLeakSuspects } from '../../src/models/leakage';
-import type { RawTable } from '../../src/models/types';
+import { sharedRowCount, targetLeakSuspects } from '../../models/leakage';
+import type { RawTable } from '../../models/types';
 
 function table(columns: Record<string, string[]>): RawTable {
   const header = Object.keys(columns);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fitLogistic, predictProba } from '../../src/models/logistic';
-import type { IterationInfo } from '../../src/models/logistic';
-import { createRng } from '../../src/models/random';
-import type { Matrix } from '../../src/models/types';
+import { fitLogistic, predictProba } from '../../models/logistic';
+import type { IterationInfo } from '../../models/logistic';
+import { createRng } from '../../models/random';
+import type { Matrix } from '../../models/types';
 
 function matrixOf(rows: number[][]): Matrix {
   const cols = rows[0]?.length ?? 0;

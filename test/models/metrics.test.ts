@@ -8,8 +8,8 @@ import {
   logLoss,
   prAuc,
   rocAuc,
-} from '../../src/models/metrics';
-import { createRng } from '../../src/models/random';
+} from '../../models/metrics';
+import { createRng } from '../../models/random';
 
 function close(actual: number, expected: number, tolerance = 1e-12): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);

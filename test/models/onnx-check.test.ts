@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkOnnxMatches } from '../../src/models/onnx-check';
-import { exportLogisticToOnnx } from '../../src/models/onnx-export';
-import { OnnxScorer } from '../../src/models/onnx-scorer';
-import { ModelCheckError } from '../../src/shared/errors';
+import { checkOnnxMatches } from '../../models/onnx-check';
+import { exportLogisticToOnnx } from '../../models/onnx-export';
+import { OnnxScorer } from '../../models/onnx-scorer';
+import { ModelCheckError } from '../../core/errors';
 import { largeFixture, referenceProbabilities, smallModel, smallRecords, smallSpec } from './onnx-fixture';
 
 const meta = { modelName: 'churn', producerVersion: '0.1.0' };

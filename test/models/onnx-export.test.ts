@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { exportLogisticToOnnx } from '../../src/models/onnx-export';
-import type { FeatureSpec, LogisticModel, RawRecord } from '../../src/models/types';
-import { InvalidInputError } from '../../src/shared/errors';
+import { exportLogisticToOnnx } from '../../models/onnx-export';
+import type { FeatureSpec, LogisticModel, RawRecord } from '../../models/types';
+import { InvalidInputError } from '../../core/errors';
 import { largeFixture, maxAbsDiff, referenceProbabilities, smallModel, smallRecords, smallSpec } from './onnx-fixture';
 
 const meta = { modelName: 'churn', version: 7, producerVersion: '0.1.0', description: 'test model' };

@@ -1,7 +1,7 @@
 // Fixtures for the ONNX tests and an independent float64 reference of the model's semantics, written
 // from the definition rather than shared with src/ so the export is checked against something else.
-import { createRng } from '../../src/models/random';
-import type { FeatureSpec, LogisticModel, RawRecord } from '../../src/models/types';
+import { createRng } from '../../models/random';
+import type { FeatureSpec, LogisticModel, RawRecord } from '../../models/types';
 
 /** Inputs deliberately interleave kinds and use names no tensor name could be. */
 export const smallSpec: FeatureSpec = {

@@ -4,10 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { exportLogisticToOnnx } from '../../src/models/onnx-export';
-import { OnnxScorer, recordsToFeeds } from '../../src/models/onnx-scorer';
-import type { InputColumn, RawRecord } from '../../src/models/types';
-import { ArtifactIntegrityError } from '../../src/shared/errors';
+import { exportLogisticToOnnx } from '../../models/onnx-export';
+import { OnnxScorer, recordsToFeeds } from '../../models/onnx-scorer';
+import type { InputColumn, RawRecord } from '../../models/types';
+import { ArtifactIntegrityError } from '../../core/errors';
 import { maxAbsDiff, referenceProbabilities, smallModel, smallRecords, smallSpec } from './onnx-fixture';
 
 const meta = { modelName: 'churn', version: 1, producerVersion: '0.1.0' };

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import { writeTelcoSample } from '../../src/data/sample-generator';
-import { stratifiedSplit } from '../../src/models/split';
-import { trainLogisticModel } from '../../src/models/training';
+import { readCsvTable } from '../../data/csv-reader';
+import { writeTelcoSample } from '../../data/sample-generator';
+import { stratifiedSplit } from '../../models/split';
+import { trainLogisticModel } from '../../models/training';
 import { tempHome } from '../helpers/paths';
 
 // Issue 7.2: from about 125,000 rows an argument spread in the split overflowed the call stack.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createRng } from '../../src/models/random';
-import { stratifiedSplit } from '../../src/models/split';
+import { createRng } from '../../models/random';
+import { stratifiedSplit } from '../../models/split';
 
 const FRACTIONS = { train: 0.6, validation: 0.2, test: 0.2 };
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import Papa from 'papaparse';
-import { fitLogistic } from '../../src/models/logistic';
-import { encodeTable, fitFeatureSpec } from '../../src/models/features';
-import { ConvergenceError, trainLogisticModel } from '../../src/models/training';
-import type { TrainOptions } from '../../src/models/training';
-import type { InputColumn, RawTable } from '../../src/models/types';
+import { fitLogistic } from '../../models/logistic';
+import { encodeTable, fitFeatureSpec } from '../../models/features';
+import { ConvergenceError, trainLogisticModel } from '../../models/training';
+import type { TrainOptions } from '../../models/training';
+import type { InputColumn, RawTable } from '../../models/types';
 
 const TELCO_CSV = '/work/shared/data/telco-customer-churn.csv';
 const NUMERIC_COLUMNS = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);

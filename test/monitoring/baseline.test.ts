@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readCsvTable } from '../../src/data/csv-reader';
-import type { FeatureSpec, InputColumn, RawTable } from '../../src/models/types';
-import { buildBaseline } from '../../src/monitoring/baseline';
-import type { CategoricalBaseline, NumericBaseline } from '../../src/monitoring/types';
+import { readCsvTable } from '../../data/csv-reader';
+import type { FeatureSpec, InputColumn, RawTable } from '../../models/types';
+import { buildBaseline } from '../../monitoring/baseline';
+import type { CategoricalBaseline, NumericBaseline } from '../../monitoring/types';
 import { TELCO_CSV } from '../helpers/paths';
 
 const PERFORMANCE = { rocAuc: 0.84, logLoss: 0.42, brier: 0.14, positiveRate: 0.26 };

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assessDataQuality, isBlankLevel, trainingRange } from '../../src/monitoring/data-quality';
-import { detectDrift } from '../../src/monitoring/detect-drift';
-import { resolveDriftConfig } from '../../src/monitoring/drift-config';
-import { renderDriftReportHtml } from '../../src/monitoring/report-html';
-import type { DriftReport, LiveWindow, ModelBaseline, NumericBaseline } from '../../src/monitoring/types';
+import { assessDataQuality, isBlankLevel, trainingRange } from '../../monitoring/drift/data-quality';
+import { detectDrift } from '../../monitoring/drift/detect-drift';
+import { resolveDriftConfig } from '../../monitoring/drift/config';
+import { renderDriftReportHtml } from '../../monitoring/report/html';
+import type { DriftReport, LiveWindow, ModelBaseline, NumericBaseline } from '../../monitoring/types';
 
 // tenure 0..72 as in Telco, a category with no blanks in training, and a numeric with 5% blanks.
 const tenure: NumericBaseline = {

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Papa from 'papaparse';
-import { generateTelcoCsv } from '../../src/data/sample-generator';
-import { parseNumeric } from '../../src/models/features';
-import { createRng } from '../../src/models/random';
-import type { InputColumn, RawTable } from '../../src/models/types';
-import { buildBaseline } from '../../src/monitoring/baseline';
-import { detectDrift } from '../../src/monitoring/detect-drift';
-import { DEFAULT_DRIFT_CONFIG, resolveDriftConfig } from '../../src/monitoring/drift-config';
-import type { DeepPartial } from '../../src/monitoring/drift-config';
-import type {
-  DriftConfig,
-  DriftReport,
-  FeatureDriftResult,
-  LiveWindow,
-  ModelBaseline,
-} from '../../src/monitoring/types';
+import { generateTelcoCsv } from '../../data/sample-generator';
+import { parseNumeric } from '../../models/features';
+import { createRng } from '../../models/random';
+import type { InputColumn, RawTable } from '../../models/types';
+import { buildBaseline } from '../../monitoring/baseline';
+import { detectDrift } from '../../monitoring/drift/detect-drift';
+import { DEFAULT_DRIFT_CONFIG, resolveDriftConfig } from '../../monitoring/drift/config';
+import type { DeepPartial } from '../../monitoring/drift/config';
+import type { DriftConfig, DriftReport, FeatureDriftResult, LiveWindow, ModelBaseline } from '../../monitoring/types';
 
 const META = { modelName: 'churn', version: 3 };
 const PERFORMANCE = { rocAuc: 0.84, logLoss: 0.42, brier: 0.14, positiveRate: 0.26 };

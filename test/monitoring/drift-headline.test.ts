@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { datasetVerdict } from '../../src/monitoring/drift-dataset-verdict';
-import { headlineOf } from '../../src/monitoring/drift-headline';
-import { summarise } from '../../src/monitoring/drift-summary';
-import { resolveDriftConfig } from '../../src/monitoring/drift-config';
-import type { FeatureDriftResult, PerformanceResult } from '../../src/monitoring/types';
-import type { PredictionDriftMode } from '../../src/contracts';
+import { datasetVerdict } from '../../monitoring/drift/dataset-verdict';
+import { headlineOf } from '../../monitoring/drift/headline';
+import { summarise } from '../../monitoring/drift/summary';
+import { resolveDriftConfig } from '../../monitoring/drift/config';
+import type { FeatureDriftResult, PerformanceResult } from '../../monitoring/types';
+import type { PredictionDriftMode } from '../../contracts';
 
 // The case reported in issue 6: 3 of 19 Telco features drifted (PSI 3.07, 2.66, 0.34) and the
 // predictions drifted (PSI 1.25), under the default rule of half the features.

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import Papa from 'papaparse';
-import { generateTelcoCsv } from '../../src/data/sample-generator';
-import { encodeTable, parseNumeric } from '../../src/models/features';
-import { predictProba } from '../../src/models/logistic';
-import { createRng } from '../../src/models/random';
-import { trainLogisticModel } from '../../src/models/training';
-import type { InputColumn, RawTable } from '../../src/models/types';
-import { buildBaseline } from '../../src/monitoring/baseline';
-import { detectDrift } from '../../src/monitoring/detect-drift';
-import { resolveDriftConfig } from '../../src/monitoring/drift-config';
-import type { DeepPartial } from '../../src/monitoring/drift-config';
-import type { DriftConfig, DriftReport, LiveWindow, ModelBaseline, NumericBaseline } from '../../src/monitoring/types';
+import { generateTelcoCsv } from '../../data/sample-generator';
+import { encodeTable, parseNumeric } from '../../models/features';
+import { predictProba } from '../../models/logistic';
+import { createRng } from '../../models/random';
+import { trainLogisticModel } from '../../models/training';
+import type { InputColumn, RawTable } from '../../models/types';
+import { buildBaseline } from '../../monitoring/baseline';
+import { detectDrift } from '../../monitoring/drift/detect-drift';
+import { resolveDriftConfig } from '../../monitoring/drift/config';
+import type { DeepPartial } from '../../monitoring/drift/config';
+import type { DriftConfig, DriftReport, LiveWindow, ModelBaseline, NumericBaseline } from '../../monitoring/types';
 
 // Acceptance tests with a known truth. A churn model is trained on 7,043 generated Telco-shaped
 // customers (seed 101) and its baseline stored; live windows are then drawn from the same generator

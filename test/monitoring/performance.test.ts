@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { brier, logLoss, rocAuc } from '../../src/models/metrics';
-import { createRng } from '../../src/models/random';
-import { assessPerformance } from '../../src/monitoring/performance';
-import type { LiveWindow } from '../../src/monitoring/types';
+import { brier, logLoss, rocAuc } from '../../models/metrics';
+import { createRng } from '../../models/random';
+import { assessPerformance } from '../../monitoring/drift/performance';
+import type { LiveWindow } from '../../monitoring/types';
 
 const TRAINING = { rocAuc: 0.84, logLoss: 0.42, brier: 0.14, positiveRate: 0.26 };
 const CONFIG = { minLabelled: 200, rocAucMargin: 0.05 };

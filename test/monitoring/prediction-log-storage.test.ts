@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
-import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
-import { PREDICTION_LOG_SCHEMA, predictionLogPath } from '../../src/monitoring/prediction-log-schema';
-import { SchemaVersionError } from '../../src/shared/sqlite-migrations';
+import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
+import { PREDICTION_LOG_SCHEMA, predictionLogPath } from '../../monitoring/prediction-log/schema';
+import { SchemaVersionError } from '../../core/sqlite-migrations';
 import { PREDICTION_LOG_SCHEMA_FIRST_RELEASE, PREDICTION_LOG_SCHEMA_UNNUMBERED } from '../fixtures/unnumbered-schemas';
 import { tempHome } from '../helpers/paths';
 

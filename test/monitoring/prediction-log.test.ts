@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { parseLabel } from '../../src/monitoring/prediction-log-labels';
-import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
-import type { PredictionLogEntry, PredictionLogOptions } from '../../src/monitoring/prediction-log';
+import { parseLabel } from '../../monitoring/prediction-log/labels';
+import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
+import type { PredictionLogEntry, PredictionLogOptions } from '../../monitoring/prediction-log';
 import { waitFor } from '../helpers/wait-for';
 
 const DAY = 24 * 60 * 60 * 1000;

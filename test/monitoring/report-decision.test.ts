@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { writeDecisionIntoReport, withDecisionSection } from '../../src/monitoring/report-decision';
+import { writeDecisionIntoReport, withDecisionSection } from '../../monitoring/report/decision';
 import { tempHome } from '../helpers/paths';
 
 // A report as checkDrift leaves it: HTML with a <main>, and its JSON beside it. (The end-to-end monitor

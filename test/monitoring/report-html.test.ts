@@ -3,17 +3,17 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { readLatestReport, writeDriftReport } from '../../src/monitoring/report-files';
-import { cappedHistogram } from '../../src/monitoring/drift-histogram';
-import { renderDriftReportHtml } from '../../src/monitoring/report-html';
-import { yAxisFor } from '../../src/monitoring/report-svg-axes';
+import { readLatestReport, writeDriftReport } from '../../monitoring/report/files';
+import { cappedHistogram } from '../../monitoring/drift/histogram';
+import { renderDriftReportHtml } from '../../monitoring/report/html';
+import { yAxisFor } from '../../monitoring/report/svg-axes';
 import type {
   DataQualityResult,
   DriftConfig,
   DriftReport,
   FeatureDriftResult,
   PerformanceResult,
-} from '../../src/monitoring/types';
+} from '../../monitoring/types';
 import { withChromium } from '../helpers/chromium';
 import { TEST_OUTPUT, tempHome } from '../helpers/paths';
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createRng } from '../../src/models/random';
-import { binCounts, binLabels, binShares, quantileEdges } from '../../src/monitoring/stats/bins';
-import { chiSquareHomogeneity } from '../../src/monitoring/stats/chi-square';
-import { jensenShannonDistance } from '../../src/monitoring/stats/jensen-shannon';
-import { kolmogorovSurvival, ksTwoSample } from '../../src/monitoring/stats/kolmogorov-smirnov';
-import { adjustPValues } from '../../src/monitoring/stats/multiple-testing';
-import { populationStabilityIndex } from '../../src/monitoring/stats/psi';
-import { normalisedWasserstein, wasserstein1 } from '../../src/monitoring/stats/wasserstein';
+import { createRng } from '../../models/random';
+import { binCounts, binLabels, binShares, quantileEdges } from '../../monitoring/stats/bins';
+import { chiSquareHomogeneity } from '../../monitoring/stats/chi-square';
+import { jensenShannonDistance } from '../../monitoring/stats/jensen-shannon';
+import { kolmogorovSurvival, ksTwoSample } from '../../monitoring/stats/kolmogorov-smirnov';
+import { adjustPValues } from '../../monitoring/stats/multiple-testing';
+import { populationStabilityIndex } from '../../monitoring/stats/psi';
+import { normalisedWasserstein, wasserstein1 } from '../../monitoring/stats/wasserstein';
 
 function close(actual: number, expected: number, tolerance = 1e-12): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);

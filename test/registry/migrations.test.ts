@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ModelRegistry, type NewModelVersion } from '../../src/registry/model-registry';
-import { REGISTRY_SCHEMA } from '../../src/registry/schema';
-import { migrate, SchemaVersionError, type SchemaPlan } from '../../src/shared/sqlite-migrations';
+import { ModelRegistry, type NewModelVersion } from '../../registry/model-registry';
+import { REGISTRY_SCHEMA } from '../../registry/schema';
+import { migrate, SchemaVersionError, type SchemaPlan } from '../../core/sqlite-migrations';
 import { REGISTRY_ADD_REASON_UNNUMBERED, REGISTRY_SCHEMA_UNNUMBERED } from '../fixtures/unnumbered-schemas';
 import { tempHome } from '../helpers/paths';
 

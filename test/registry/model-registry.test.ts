@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ArtifactStore } from '../../src/registry/artifact-store';
-import { ModelRegistry, type NewModelVersion } from '../../src/registry/model-registry';
+import { ArtifactStore } from '../../registry/artifact-store';
+import { ModelRegistry, type NewModelVersion } from '../../registry/model-registry';
 import { tempHome } from '../helpers/paths';
 
 function entry(overrides: Partial<NewModelVersion> = {}): NewModelVersion {

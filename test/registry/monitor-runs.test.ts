@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ModelRegistry, type NewModelVersion } from '../../src/registry/model-registry';
-import type { MonitorRunRecord } from '../../src/registry/monitor-runs';
+import { ModelRegistry, type NewModelVersion } from '../../registry/model-registry';
+import type { MonitorRunRecord } from '../../registry/monitor-runs';
 import { REGISTRY_SCHEMA_UNNUMBERED } from '../fixtures/unnumbered-schemas';
 import { tempHome } from '../helpers/paths';
 

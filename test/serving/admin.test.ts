@@ -1,11 +1,11 @@
-import type { ErrorBody } from '../../src/contracts/http';
+import type { ErrorBody } from '../../contracts/http';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import { buildScoringApp } from '../../src/serving/app';
-import { ModelPool } from '../../src/serving/model-pool';
+import type { ModelVersionRecord } from '../../registry/types';
+import { buildScoringApp } from '../../serving/app';
+import { ModelPool } from '../../serving/model-pool';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS } from './helpers';
 

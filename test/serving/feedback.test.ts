@@ -1,15 +1,15 @@
-import type { ErrorBody } from '../../src/contracts/http';
+import type { ErrorBody } from '../../contracts/http';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { PredictionLogReader, PredictionLogWriter } from '../../src/monitoring/prediction-log';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import { buildScoringApp } from '../../src/serving/app';
-import { ModelPool } from '../../src/serving/model-pool';
-import { startScoringServer } from '../../src/serving/server';
+import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
+import type { ModelVersionRecord } from '../../registry/types';
+import { buildScoringApp } from '../../serving/app';
+import { ModelPool } from '../../serving/model-pool';
+import { startScoringServer } from '../../serving/server';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS, SPEC } from './helpers';
 

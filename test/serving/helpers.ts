@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeRecords } from '../../src/models/features';
-import { predictProba } from '../../src/models/logistic';
-import { exportLogisticToOnnx } from '../../src/models/onnx-export';
-import type { FeatureSpec, LogisticModel, RawRecord } from '../../src/models/types';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import type { ModelSource } from '../../src/serving/model-source';
+import { encodeRecords } from '../../models/features';
+import { predictProba } from '../../models/logistic';
+import { exportLogisticToOnnx } from '../../models/onnx-export';
+import type { FeatureSpec, LogisticModel, RawRecord } from '../../models/types';
+import type { ModelVersionRecord } from '../../registry/types';
+import type { ModelSource } from '../../serving/model-source';
 
 /** A registry in memory: versions by (name, version) and a serving pointer per name. */
 export class InMemorySource implements ModelSource {

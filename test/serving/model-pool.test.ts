@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { OnnxScorer } from '../../src/models/onnx-scorer';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import type { Scorer } from '../../src/serving/model-pool';
-import { ModelPool } from '../../src/serving/model-pool';
-import { ServingError } from '../../src/serving/problems';
+import { OnnxScorer } from '../../models/onnx-scorer';
+import type { ModelVersionRecord } from '../../registry/types';
+import type { Scorer } from '../../serving/model-pool';
+import { ModelPool } from '../../serving/model-pool';
+import { ServingError } from '../../serving/problems';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS, referenceProbabilities, SPEC } from './helpers';
 

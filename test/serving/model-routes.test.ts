@@ -1,16 +1,16 @@
-import type { ErrorBody } from '../../src/contracts/http';
+import type { ErrorBody } from '../../contracts/http';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { RawTable } from '../../src/models/types';
-import { buildBaseline } from '../../src/monitoring/baseline';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import { buildScoringApp } from '../../src/serving/app';
-import { ModelPool } from '../../src/serving/model-pool';
-import type { ModelSchema } from '../../src/serving/model-schema';
+import type { RawTable } from '../../models/types';
+import { buildBaseline } from '../../monitoring/baseline';
+import type { ModelVersionRecord } from '../../registry/types';
+import { buildScoringApp } from '../../serving/app';
+import { ModelPool } from '../../serving/model-pool';
+import type { ModelSchema } from '../../serving/model-schema';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS, referenceProbabilities, SPEC } from './helpers';
 

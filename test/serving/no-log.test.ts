@@ -1,17 +1,17 @@
-import type { ErrorBody } from '../../src/contracts/http';
+import type { ErrorBody } from '../../contracts/http';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { ScoringClient } from '../../src/activities/scoring-client';
-import { PredictionLogWriter } from '../../src/monitoring/prediction-log';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import { NO_LOG_HEADER } from '../../src/contracts/http';
-import { buildScoringApp } from '../../src/serving/app';
-import { ModelPool } from '../../src/serving/model-pool';
-import { startScoringServer } from '../../src/serving/server';
+import { ScoringClient } from '../../activities/scoring-client';
+import { PredictionLogWriter } from '../../monitoring/prediction-log';
+import type { ModelVersionRecord } from '../../registry/types';
+import { NO_LOG_HEADER } from '../../contracts/http';
+import { buildScoringApp } from '../../serving/app';
+import { ModelPool } from '../../serving/model-pool';
+import { startScoringServer } from '../../serving/server';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS } from './helpers';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkPredictBody, checkRecords, MAX_DETAILS } from '../../src/serving/request-validation';
+import { checkPredictBody, checkRecords, MAX_DETAILS } from '../../serving/request-validation';
 import { RECORDS, SPEC } from './helpers';
 
 const valid = () => RECORDS.map((record) => ({ ...record }));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import type { ModelVersionRecord } from '../../src/registry/types';
-import { startScoringServer } from '../../src/serving/server';
+import type { ModelVersionRecord } from '../../registry/types';
+import { startScoringServer } from '../../serving/server';
 import type { Fixture } from './helpers';
 import { createFixture, InMemorySource, RECORDS, referenceProbabilities } from './helpers';
 import { waitFor } from '../helpers/wait-for';

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { findTemporalCli } from '../../src/scripts/temporal-dev-server';
-import { fileSink } from '../../src/shared/logging/logger';
-import { installRuntime } from '../../src/workers/runtime';
+import { findTemporalCli } from '../../scripts/temporal-dev-server';
+import { fileSink } from '../../core/logging/logger';
+import { installRuntime } from '../../workers/runtime';
 import { tempHome } from '../helpers/paths';
 
 /** Resolves once `found()` holds, checking as lines arrive; rejects with `why` when the file never shows them. */

@@ -4,19 +4,19 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LifecycleActivities } from '../../src/activities';
-import type { MonitorActivities } from '../../src/activities/monitor-activities';
+import type { LifecycleActivities } from '../../activities';
+import type { MonitorActivities } from '../../activities/monitor-activities';
 import type {
   DriftCheckResult,
   MonitorState,
   PrepareRetrainDataInput,
   RetrainData,
-} from '../../src/contracts/monitor-activities';
-import type { ValidateDataInput } from '../../src/contracts/lifecycle-activities';
-import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
-import type { driftMonitor } from '../../src/workflows';
-import type { DriftMonitorInput } from '../../src/contracts';
-import { ML_STEP } from '../../src/workflows/search-attributes';
+} from '../../contracts/monitor-activities';
+import type { ValidateDataInput } from '../../contracts/lifecycle-activities';
+import { loadWorkflowBundle } from '../../workers/workflow-bundle';
+import type { driftMonitor } from '../../workflows';
+import type { DriftMonitorInput } from '../../contracts';
+import { ML_STEP } from '../../workflows/search-attributes';
 import { fakeLifecycleActivities, metrics, type Calls } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 

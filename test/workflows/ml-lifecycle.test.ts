@@ -4,10 +4,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LifecycleActivities } from '../../src/activities';
-import { loadWorkflowBundle } from '../../src/workers/workflow-bundle';
-import type { mlLifecycle } from '../../src/workflows';
-import type { MlLifecycleInput, MlLifecycleProgress } from '../../src/contracts';
+import type { LifecycleActivities } from '../../activities';
+import { loadWorkflowBundle } from '../../workers/workflow-bundle';
+import type { mlLifecycle } from '../../workflows';
+import type { MlLifecycleInput, MlLifecycleProgress } from '../../contracts';
 import { type Calls, fakeLifecycleActivities as fakeActivities } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 

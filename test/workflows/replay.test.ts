@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadWorkflowBundle, writeWorkflowBundle } from '../../src/workers/workflow-bundle';
+import { loadWorkflowBundle, writeWorkflowBundle } from '../../workers/workflow-bundle';
 import { tempHome } from '../helpers/paths';
 
 // Histories recorded from real runs (the end-to-end tests write fresh ones to test-output/). If one

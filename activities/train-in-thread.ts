@@ -1,0 +1,80 @@
+import { Worker } from 'node:worker_threads';
+import { ConvergenceError } from '../models/training';
+import { InvalidDataError, InvalidInputError, ResourceLimitError } from '../core/errors';
+import type { TrainJob } from './train-job';
+import type { TrainThreadMessage } from './train-thread-messages';
+import type { TrainedModel } from '../contracts/lifecycle-activities';
+
+// The thread runs TypeScript like the rest of the worker: tsx registers its loader only in the thread
+// that loaded it, so the thread's first act is to register it again (harmless where --import tsx
+// already did). Absolute paths, so the worker's working directory does not matter.
+const BOOTSTRAP = `require(${JSON.stringify(require.resolve('tsx/cjs'))});
+require(${JSON.stringify(require.resolve('./train-thread'))});`;
+
+export interface TrainThreadOptions {
+  onProgress?: (message: string) => void;
+  /** Aborting terminates the thread at once; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called with the thread once started (tests check it has exited when the promise settles). */
+  onThread?: (thread: Worker) => void;
+}
+
+/**
+ * Runs one training job in a worker thread of its own and settles when the thread has exited, so a
+ * settled promise never leaves a thread computing behind it. Typed errors thrown in the thread
+ * (InvalidDataError, ConvergenceError, InvalidInputError) are thrown again here as the same classes.
+ */
+export function runTrainJobInThread(job: TrainJob, options: TrainThreadOptions = {}): Promise<TrainedModel> {
+  const { signal, onProgress } = options;
+  return new Promise<TrainedModel>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const thread = new Worker(BOOTSTRAP, { eval: true, workerData: job });
+    options.onThread?.(thread);
+    let outcome: { result: TrainedModel } | { error: Error } | undefined;
+    const abort = () => {
+      outcome ??= { error: abortReason(signal) };
+      void thread.terminate();
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    thread.on('message', (message: TrainThreadMessage) => {
+      if (message.kind === 'progress') onProgress?.(message.message);
+      else if (message.kind === 'result') outcome ??= { result: message.result };
+      else outcome ??= { error: rebuildError(message) };
+    });
+    // An uncaught error in the thread, e.g. ERR_WORKER_OUT_OF_MEMORY when a data set is too big for the heap.
+    thread.on('error', (error) => (outcome ??= { error: typedThreadError(error) }));
+    thread.on('exit', (code) => {
+      signal?.removeEventListener('abort', abort);
+      if (outcome === undefined) reject(new Error(`The training thread stopped (exit code ${code}) without a result`));
+      else if ('result' in outcome) resolve(outcome.result);
+      else reject(outcome.error);
+    });
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('Training was cancelled');
+}
+
+function rebuildError(message: Extract<TrainThreadMessage, { kind: 'error' }>): Error {
+  let error: Error;
+  if (message.name === 'InvalidDataError') error = new InvalidDataError(message.message, message.problems ?? []);
+  else if (message.name === 'ConvergenceError') error = new ConvergenceError(message.message);
+  else if (message.name === 'InvalidInputError') error = new InvalidInputError(message.message);
+  else {
+    error = new Error(message.message);
+    error.name = message.name;
+  }
+  if (message.stack !== undefined) error.stack = message.stack;
+  return error;
+}
+
+/** Running out of heap is not a passing fault: the same data would run out again on a retry. */
+function typedThreadError(error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
+  return new ResourceLimitError(
+    `Training ran out of memory (${error.message}). Train on fewer rows or columns, or give the worker more heap ` +
+      '(NODE_OPTIONS=--max-old-space-size=8192).',
+  );
+}

@@ -1,0 +1,29 @@
+import { PredictionLogWriter } from '../../monitoring/prediction-log';
+import { ModelRegistry } from '../../registry/model-registry';
+import { loadConfig } from '../../core/config';
+import { createLogger, standardSink } from '../../core/logging/logger';
+import { commandConsole } from '../console';
+import { startScoringFromConfig } from '../scoring-from-config';
+import { waitForShutdownSignal } from '../shutdown';
+
+/** `mlcycle serve`: a scoring replica that follows the registry's serving versions. */
+export async function runServeCommand(): Promise<void> {
+  const config = loadConfig();
+  const registry = ModelRegistry.open(config.home);
+  const predictionLog = PredictionLogWriter.open(config.home);
+  // The server's lines on stdout as Fastify's own logger wrote them, request lines included.
+  const logger = createLogger('scoring', standardSink('stdout'), { style: 'detailed' });
+  const server = await startScoringFromConfig(config, registry, predictionLog, { logger, logRequests: true });
+  commandConsole().info(
+    `scoring server on ${server.url} (models: ${
+      registry
+        .listServing()
+        .map((r) => `${r.modelName} v${r.version}`)
+        .join(', ') || 'none yet'
+    })`,
+  );
+  await waitForShutdownSignal();
+  await server.close();
+  predictionLog.close();
+  registry.close();
+}

@@ -1,0 +1,59 @@
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import { adminRoutes } from './admin-routes';
+import { answerFrameworkError, installErrorHandling } from './error-handling';
+import { feedbackRoutes } from './feedback-routes';
+import { healthRoutes } from './health-routes';
+import { installJsonBodyParser } from './json-body';
+import type { ModelPool } from './model-pool';
+import { modelRoutes } from './model-routes';
+import { predictRoutes } from './predict-routes';
+
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+export interface ScoringAppOptions {
+  pool: ModelPool;
+  /** The model that answers requests naming none (MLCYCLE_MODEL). */
+  defaultModel?: string;
+  /** Largest accepted body in bytes; bigger ones get 413. */
+  bodyLimit?: number;
+  maxRecords?: number;
+  /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
+  predictionLog?: PredictionLogWriter;
+  /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
+  adminToken?: string;
+  /** mlcycle's pino logger for the server's own lines (load failures, promotions, 5xx); none: silent. */
+  logger?: FastifyBaseLogger;
+  /** Fastify's two lines per request at info (`mlcycle serve` keeps them; `dev` logs no requests). */
+  logRequests?: boolean;
+}
+
+/**
+ * The scoring HTTP app, not listening: tests drive it with `inject`, `startScoringServer` listens.
+ * It borrows the pool and the prediction log; whoever created them closes them.
+ */
+export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
+  const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
+    bodyLimit,
+    frameworkErrors: answerFrameworkError,
+    // A route schema must refuse "1" where the contract says a number (contracts/http.ts), not turn it into 1.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  // JSON only: fastify would otherwise accept text/plain bodies as strings, which no route understands.
+  app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
+  installErrorHandling(app, { bodyLimit });
+  void app.register(healthRoutes, { pool });
+  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
+  void app.register(feedbackRoutes, { predictionLog });
+  void app.register(modelRoutes, { pool });
+  void app.register(adminRoutes, { pool, adminToken });
+  // Whatever the last requests logged is written when the app stops, before its owner closes the log.
+  if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
+  return app;
+}
