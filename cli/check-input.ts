@@ -1,10 +1,9 @@
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from 'typebox';
 import { schemaProblems } from '../contracts/check';
+import { durationToMs } from '../core/duration';
 import { MODEL_NAME_PATTERN } from '../contracts/common';
 
 /**
@@ -74,12 +73,7 @@ export function nonNegativeInteger(value: string, flag: string): number {
 
 /** A duration like 30m, 6h or 2d, e.g. --cooldown. */
 export function duration(value: string, flag: string): string {
-  let millis: number;
-  try {
-    millis = msToNumber(value as Duration);
-  } catch {
-    millis = Number.NaN;
-  }
+  const millis = durationToMs(value);
   if (!(millis >= 0)) throw new Error(`${flag} "${value}" is not a duration like 30m, 6h or 2d`);
   return value;
 }

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationToMs } from '../core/duration';
 
 export interface ScheduleDefinition {
   scheduleId: string;
@@ -75,12 +75,7 @@ export async function operateSchedule(client: Client, scheduleId: string, operat
 }
 
 function checkInterval(every: string): Duration {
-  let millis: number;
-  try {
-    millis = msToNumber(every as Duration);
-  } catch {
-    millis = Number.NaN;
-  }
+  const millis = durationToMs(every);
   if (!(millis >= 1000)) throw new Error(`--every "${every}" is not an interval like 30m, 1h or 7d`);
   return every as Duration;
 }

@@ -1,7 +1,6 @@
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { mergeProblems, schemaProblems, shown, type FieldProblem } from '../contracts/check';
 import { MODEL_NAME_PATTERN } from '../contracts/common';
+import { durationToMs } from '../core/duration';
 import { type DriftMonitorInput, DriftMonitorInputSchema } from '../contracts/monitor';
 import { invalidInput } from './invalid-input';
 
@@ -143,12 +142,8 @@ function daysIn(year: number, month: number): number {
 
 function isDuration(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
-  try {
-    const ms = msToNumber(value as Duration);
-    return Number.isFinite(ms) && ms >= 0;
-  } catch {
-    return false;
-  }
+  const ms = durationToMs(value);
+  return Number.isFinite(ms) && ms >= 0;
 }
 
 function checkRetrainPolicy(policy: unknown, problem: Report): void {

@@ -1,5 +1,3 @@
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
   patched,
@@ -9,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { MonitorActivities } from '../activities/monitor-activities';
 import type { DriftCheckResult } from '../contracts/monitor-activities';
+import { durationToMs } from '../core/duration';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkDriftMonitorInput } from './drift-monitor-input';
 import { startRetrainLegacy } from './drift-monitor-legacy';
@@ -188,12 +187,12 @@ function emptyCheck(from: string | null, to: string): DriftCheckResult {
 }
 
 function durationMs(value: string | number, name: string): number {
-  try {
-    return msToNumber(value as Duration);
-  } catch {
+  const ms = durationToMs(value);
+  if (Number.isNaN(ms)) {
     throw ApplicationFailure.nonRetryable(
       `${name} "${value}" is not a duration like "30m" or "6h"`,
       'InvalidInputError',
     );
   }
+  return ms;
 }
