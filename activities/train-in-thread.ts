@@ -5,11 +5,14 @@ import type { TrainJob } from './train-job';
 import type { TrainThreadMessage } from './train-thread-messages';
 import type { TrainedModel } from '../contracts/lifecycle-activities';
 
-// The thread runs TypeScript like the rest of the worker: tsx registers its loader only in the thread
-// that loaded it, so the thread's first act is to register it again (harmless where --import tsx
-// already did). Absolute paths, so the worker's working directory does not matter.
-const BOOTSTRAP = `require(${JSON.stringify(require.resolve('tsx/cjs'))});
-require(${JSON.stringify(require.resolve('./train-thread'))});`;
+// Compiled (dist/), the thread loads train-thread.js like any module. From TypeScript (tests, bench)
+// tsx registers its loader only in the thread that loaded it, so the thread's first act is to register
+// it again (harmless where --import tsx already did); tsx is a devDependency, needed only then.
+// Absolute paths, so the worker's working directory does not matter.
+const TRAIN_THREAD = require.resolve('./train-thread');
+const BOOTSTRAP = __filename.endsWith('.ts')
+  ? `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(TRAIN_THREAD)});`
+  : `require(${JSON.stringify(TRAIN_THREAD)});`;
 
 export interface TrainThreadOptions {
   onProgress?: (message: string) => void;

