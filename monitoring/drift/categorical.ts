@@ -1,6 +1,6 @@
 import { categoricalQuality } from './data-quality';
 import { cappedHistogram } from './histogram';
-import type { Measurement } from './measurement';
+import type { Measurement } from './feature-verdict';
 import type { Rule } from './rules';
 import { biggestMove } from './wording';
 import { chiSquareHomogeneity } from '../stats/chi-square';
