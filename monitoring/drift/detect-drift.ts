@@ -1,11 +1,10 @@
 import { measureCategorical } from './categorical';
-import { datasetVerdict } from './dataset-verdict';
+import { datasetVerdict, headlineOf } from './dataset-verdict';
+import { summarise, summariseTooFew } from './summary';
 import { measureNumeric } from './numeric';
 import { checkFeatureOverrides, ruleFor } from './rules';
 import type { Rule } from './rules';
 import { assessDataQuality, qualityOf } from './data-quality';
-import { headlineOf } from './headline';
-import { summarise, summariseTooFew } from './summary';
 import { decideAll, predictionDrift } from './feature-verdict';
 import type { Measurement } from './feature-verdict';
 import { assessPerformance } from './performance';

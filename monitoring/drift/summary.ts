@@ -1,4 +1,5 @@
 import type { DatasetVerdict } from './dataset-verdict';
+import { outOfRange } from './data-quality';
 import { nameList, pct, value } from './wording';
 import type {
   DataQualityResult,
@@ -101,10 +102,6 @@ export function describeQuality(f: FeatureQuality): string {
   if (f.blanks > 0)
     parts.push(`${count(f.blanks, 'blank')} (${pct(f.blankShare)}, training ${pct(f.trainingBlankShare)})`);
   return `${f.name} ${parts.join(', ')}`;
-}
-
-export function outOfRange(f: FeatureQuality): number {
-  return (f.belowRange ?? 0) + (f.aboveRange ?? 0);
 }
 
 function count(n: number, noun: string): string {

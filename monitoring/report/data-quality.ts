@@ -1,4 +1,4 @@
-import { outOfRange } from '../drift/summary';
+import { outOfRange } from '../drift/data-quality';
 import { value } from '../drift/wording';
 import { escapeHtml } from './escape';
 import { formatCount, formatPercent } from './format';
