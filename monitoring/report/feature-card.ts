@@ -6,7 +6,7 @@ import type { FeatureDriftResult } from '../types';
 
 /** A feature's (or the predictions') verdict, test figures and reference-vs-live histogram. */
 export function renderFeatureCard(feature: FeatureDriftResult, anchor: string, heading = feature.name): string {
-  // Categorical histograms arrive capped at 20 bars (drift-histogram.ts): thinner bars are unreadable.
+  // Categorical histograms arrive capped at 20 bars (drift/categorical.ts): thinner bars are unreadable.
   const { effect, histogram } = feature;
   const stats = [
     escapeHtml(feature.kind),
