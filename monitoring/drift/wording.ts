@@ -1,7 +1,7 @@
 import type { DriftTest } from '../../contracts';
 
 // Numbers and phrases for the sentences of drift reasons and the summary. Kept apart from
-// report-format.ts, which formats table cells, where an absent value must show as a dash.
+// report/format.ts, which formats table cells, where an absent value must show as a dash.
 
 /** A change in the share of missing values is worth mentioning from one percentage point. */
 const MISSING_NOTE_FROM = 0.01;

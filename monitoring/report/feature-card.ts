@@ -1,6 +1,5 @@
-import { escapeHtml } from './escape';
 import { pValueCell, verdictBadges } from './feature-table';
-import { effectName, formatCount, formatNumber, formatPercent, testName } from './format';
+import { effectName, escapeHtml, formatCount, formatNumber, formatPercent, testName } from './format';
 import { renderHistogramSvg } from './histogram-svg';
 import type { FeatureDriftResult } from '../types';
 

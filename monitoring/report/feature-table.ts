@@ -1,5 +1,4 @@
-import { escapeHtml } from './escape';
-import { effectName, formatNumber, formatPValue, testName } from './format';
+import { effectName, escapeHtml, formatNumber, formatPValue, testName } from './format';
 import type { FeatureDriftResult } from '../types';
 
 /** One row per feature, in the order given (drifted first is the caller's job); names link to the plots. */

@@ -1,5 +1,4 @@
-import { escapeHtml } from './escape';
-import { formatCount, formatPercent } from './format';
+import { escapeHtml, formatCount, formatPercent } from './format';
 import type { DriftReport } from '../types';
 import type { PredictionDriftMode } from '../../contracts';
 

@@ -1,5 +1,5 @@
 import { renderDataQuality } from './data-quality';
-import { escapeHtml } from './escape';
+import { escapeHtml } from './format';
 import { renderFeatureCard } from './feature-card';
 import { renderFeatureTable } from './feature-table';
 import { renderHeader } from './header';

@@ -1,6 +1,5 @@
-import { escapeHtml } from './escape';
 import { signed } from '../drift/wording';
-import { formatCount, formatNumber, formatPercent } from './format';
+import { escapeHtml, formatCount, formatNumber, formatPercent } from './format';
 import { renderReliabilitySvg } from './reliability-svg';
 import type { PerformanceResult } from '../types';
 
