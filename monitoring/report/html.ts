@@ -1,7 +1,6 @@
 import { renderDataQuality } from './data-quality';
 import { escapeHtml } from './format';
-import { renderFeatureCard } from './feature-card';
-import { renderFeatureTable } from './feature-table';
+import { renderFeatureCard, renderFeatureTable } from './features';
 import { renderHeader } from './header';
 import { renderPerformancePanel } from './performance';
 import { REPORT_CSS } from './style';
