@@ -1,6 +1,6 @@
 import type { DatasetVerdict } from './dataset-verdict';
 import { outOfRange } from './data-quality';
-import { nameList, pct, value } from './wording';
+import { isLogStart, nameList, pct, value } from './wording';
 import type {
   DataQualityResult,
   DriftConfig,
@@ -48,8 +48,7 @@ export function summariseTooFew(window: LiveWindow, minRows: number, performance
 }
 
 function over(window: LiveWindow): string {
-  // A first monitor run reads the log from its beginning, which the log reports as the epoch.
-  const from = Date.parse(window.from) === 0 ? 'the start of the log' : window.from;
+  const from = isLogStart(window.from) ? 'the start of the log' : window.from;
   return `Over ${window.rows.toLocaleString('en-US')} predictions from ${from} to ${window.to}`;
 }
 

@@ -60,6 +60,11 @@ export function pValueDigits(p: number): string {
   return p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
 
+/** A first monitor run reads the log from its beginning, which the log reports as the epoch. */
+export function isLogStart(time: string): boolean {
+  return Date.parse(time) === 0;
+}
+
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

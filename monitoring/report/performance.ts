@@ -1,4 +1,4 @@
-import { signed } from '../drift/wording';
+import { isLogStart, signed } from '../drift/wording';
 import { escapeHtml, formatCount, formatNumber, formatPercent } from './format';
 import { renderReliabilitySvg } from './reliability-svg';
 import type { PerformanceResult } from '../types';
@@ -39,7 +39,7 @@ export function renderPerformancePanel(performance: PerformanceResult | null): s
 }
 
 function span({ from, to }: PerformanceResult['labelSpan']): string {
-  const start = Date.parse(from) === 0 ? 'since the start of the log' : `after ${escapeHtml(from)}`;
+  const start = isLogStart(from) ? 'since the start of the log' : `after ${escapeHtml(from)}`;
   return `${start} until ${escapeHtml(to)}`;
 }
 
