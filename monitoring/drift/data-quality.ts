@@ -35,9 +35,14 @@ export function qualityOf(rows: number, features: FeatureQuality[]): DataQuality
   return {
     rows,
     blanks: features.reduce((sum, f) => sum + f.blanks, 0),
-    outOfRange: features.reduce((sum, f) => sum + (f.belowRange ?? 0) + (f.aboveRange ?? 0), 0),
+    outOfRange: features.reduce((sum, f) => sum + outOfRange(f), 0),
     features,
   };
+}
+
+/** Live values below or above the training range. */
+export function outOfRange(f: FeatureQuality): number {
+  return (f.belowRange ?? 0) + (f.aboveRange ?? 0);
 }
 
 /** The training range; baselines stored before min/max existed have them as the first and last bin edge. */

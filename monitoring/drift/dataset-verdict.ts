@@ -1,4 +1,7 @@
-import type { DriftConfig, FeatureDriftResult } from '../types';
+import type { DriftConfig, DriftHeadline, FeatureDriftResult, PerformanceResult } from '../types';
+
+// The dataset's verdict from the features' verdicts, and the headline the report leads with
+// (summary.ts words it as a sentence).
 
 export interface DatasetVerdict {
   driftedFeatures: string[];
@@ -36,4 +39,26 @@ export function datasetVerdict(
     counted: { drifted, of, predictions: countsPrediction },
     predictionTrigger: config.predictionDrift === 'trigger' && prediction?.drifted === true,
   };
+}
+
+/**
+ * Dataset drift by the rule, and beside it what was seen. "No drift" would hide 3 drifted features
+ * and shifted predictions that stayed under the rule, so those get a state of their own ('warn').
+ */
+export function headlineOf(parts: {
+  data: DatasetVerdict;
+  features: number;
+  prediction: FeatureDriftResult | null;
+  performance: PerformanceResult | null;
+}): DriftHeadline {
+  const { data, features, prediction, performance } = parts;
+  const k = data.driftedFeatures.length;
+  const predictionsDrifted = prediction?.drifted === true;
+  const seen = [
+    k > 0 ? `${k} of ${features} features drifted` : features > 0 ? 'no feature drifted' : 'no features compared',
+    ...(predictionsDrifted ? ['predictions drifted'] : []),
+  ].join(', ');
+  const acts = data.datasetDrift || data.predictionTrigger || performance?.drifted === true;
+  const state = acts ? 'alert' : k > 0 || predictionsDrifted ? 'warn' : 'ok';
+  return { state, datasetDrift: data.datasetDrift, seen };
 }

@@ -1,14 +1,12 @@
 import { measureCategorical } from './categorical';
-import { datasetVerdict } from './dataset-verdict';
-import type { Measurement } from './measurement';
+import { datasetVerdict, headlineOf } from './dataset-verdict';
+import { summarise, summariseTooFew } from './summary';
 import { measureNumeric } from './numeric';
-import { predictionDrift } from './prediction';
 import { checkFeatureOverrides, ruleFor } from './rules';
 import type { Rule } from './rules';
 import { assessDataQuality, qualityOf } from './data-quality';
-import { headlineOf } from './headline';
-import { summarise, summariseTooFew } from './summary';
-import { decideAll } from './verdict';
+import { decideAll, predictionDrift } from './feature-verdict';
+import type { Measurement } from './feature-verdict';
 import { assessPerformance } from './performance';
 import type { DriftConfig, DriftReport, FeatureBaseline, LiveWindow, ModelBaseline, PerformanceResult } from '../types';
 

@@ -1,5 +1,5 @@
 import { numericQuality } from './data-quality';
-import type { Measurement } from './measurement';
+import type { Measurement } from './feature-verdict';
 import type { Rule } from './rules';
 import { missingNote, pct, signed, value } from './wording';
 import { binCounts, binLabels } from '../stats/bins';

@@ -1,5 +1,6 @@
 import type { DatasetVerdict } from './dataset-verdict';
-import { nameList, pct, value } from './wording';
+import { outOfRange } from './data-quality';
+import { isLogStart, nameList, pct, value } from './wording';
 import type {
   DataQualityResult,
   DriftConfig,
@@ -47,8 +48,7 @@ export function summariseTooFew(window: LiveWindow, minRows: number, performance
 }
 
 function over(window: LiveWindow): string {
-  // A first monitor run reads the log from its beginning, which the log reports as the epoch.
-  const from = Date.parse(window.from) === 0 ? 'the start of the log' : window.from;
+  const from = isLogStart(window.from) ? 'the start of the log' : window.from;
   return `Over ${window.rows.toLocaleString('en-US')} predictions from ${from} to ${window.to}`;
 }
 
@@ -101,10 +101,6 @@ export function describeQuality(f: FeatureQuality): string {
   if (f.blanks > 0)
     parts.push(`${count(f.blanks, 'blank')} (${pct(f.blankShare)}, training ${pct(f.trainingBlankShare)})`);
   return `${f.name} ${parts.join(', ')}`;
-}
-
-export function outOfRange(f: FeatureQuality): number {
-  return (f.belowRange ?? 0) + (f.aboveRange ?? 0);
 }
 
 function count(n: number, noun: string): string {

@@ -1,7 +1,7 @@
 import type { DriftTest } from '../../contracts';
 
 // Numbers and phrases for the sentences of drift reasons and the summary. Kept apart from
-// report-format.ts, which formats table cells, where an absent value must show as a dash.
+// report/format.ts, which formats table cells, where an absent value must show as a dash.
 
 /** A change in the share of missing values is worth mentioning from one percentage point. */
 const MISSING_NOTE_FROM = 0.01;
@@ -58,6 +58,11 @@ export function pValue(p: number): string {
 export function pValueDigits(p: number): string {
   if (p === 0) return '0';
   return p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+}
+
+/** A first monitor run reads the log from its beginning, which the log reports as the epoch. */
+export function isLogStart(time: string): boolean {
+  return Date.parse(time) === 0;
 }
 
 export function capitalise(text: string): string {

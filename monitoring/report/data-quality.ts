@@ -1,7 +1,6 @@
-import { outOfRange } from '../drift/summary';
+import { outOfRange } from '../drift/data-quality';
 import { value } from '../drift/wording';
-import { escapeHtml } from './escape';
-import { formatCount, formatPercent } from './format';
+import { escapeHtml, formatCount, formatPercent } from './format';
 import type { DataQualityResult, FeatureQuality } from '../types';
 
 /** Blank values and numbers outside the training range, per feature that has any. */

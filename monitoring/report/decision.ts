@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { MonitorDecision } from '../../contracts';
-import { escapeHtml } from './escape';
+import { escapeHtml } from './format';
 import { writeAtomically } from './files';
 
 /** What the monitor decided after the report was written, and why. */

@@ -1,5 +1,5 @@
-import { escapeHtml } from './escape';
-import { formatCount, formatPercent } from './format';
+import { isLogStart } from '../drift/wording';
+import { escapeHtml, formatCount, formatPercent } from './format';
 import type { DriftReport } from '../types';
 import type { PredictionDriftMode } from '../../contracts';
 
@@ -23,8 +23,7 @@ export function renderHeader(report: DriftReport, generatedAt: string): string {
   ];
   const facts: [string, string][] = [
     ['Window rows', formatCount(window.rows)],
-    // A first monitor run reads the log from its beginning, which the log reports as the epoch.
-    ['From', Date.parse(window.from) === 0 ? 'start of the log' : escapeHtml(window.from)],
+    ['From', isLogStart(window.from) ? 'start of the log' : escapeHtml(window.from)],
     ['To', escapeHtml(window.to)],
     ['Drifted features', driftedFeatures(report)],
     [

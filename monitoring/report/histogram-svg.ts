@@ -1,5 +1,4 @@
-import { displayLabel, escapeHtml, truncateLabel } from './escape';
-import { formatPercent, px } from './format';
+import { displayLabel, escapeHtml, formatPercent, px, truncateLabel } from './format';
 import { estimateTextWidth, percentGrid, yAxisFor } from './svg-axes';
 import type { PlotBox } from './svg-axes';
 import type { Histogram } from '../types';

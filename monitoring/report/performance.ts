@@ -1,6 +1,5 @@
-import { escapeHtml } from './escape';
-import { signed } from '../drift/wording';
-import { formatCount, formatNumber, formatPercent } from './format';
+import { isLogStart, signed } from '../drift/wording';
+import { escapeHtml, formatCount, formatNumber, formatPercent } from './format';
 import { renderReliabilitySvg } from './reliability-svg';
 import type { PerformanceResult } from '../types';
 
@@ -40,7 +39,7 @@ export function renderPerformancePanel(performance: PerformanceResult | null): s
 }
 
 function span({ from, to }: PerformanceResult['labelSpan']): string {
-  const start = Date.parse(from) === 0 ? 'since the start of the log' : `after ${escapeHtml(from)}`;
+  const start = isLogStart(from) ? 'since the start of the log' : `after ${escapeHtml(from)}`;
   return `${start} until ${escapeHtml(to)}`;
 }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { datasetVerdict } from '../../monitoring/drift/dataset-verdict';
-import { headlineOf } from '../../monitoring/drift/headline';
+import { datasetVerdict, headlineOf } from '../../monitoring/drift/dataset-verdict';
 import { summarise } from '../../monitoring/drift/summary';
 import { resolveDriftConfig } from '../../monitoring/drift/config';
 import type { FeatureDriftResult, PerformanceResult } from '../../monitoring/types';

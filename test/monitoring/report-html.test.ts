@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { readLatestReport, writeDriftReport } from '../../monitoring/report/files';
-import { cappedHistogram } from '../../monitoring/drift/histogram';
+import { cappedHistogram } from '../../monitoring/drift/categorical';
 import { renderDriftReportHtml } from '../../monitoring/report/html';
 import { yAxisFor } from '../../monitoring/report/svg-axes';
 import type {
@@ -367,7 +367,7 @@ describe('renderDriftReportHtml', () => {
     assert.ok(first);
     big.features[1] = {
       ...first,
-      // As detection measures it: the rarest levels pooled into "other" (drift-histogram.ts).
+      // As detection measures it: the rarest levels pooled into "other" (drift/categorical.ts).
       histogram: cappedHistogram(many, shares(many.map(() => 1)), shares(many.map((_, i) => 1 + (i % 7)))),
     };
     const size = Buffer.byteLength(renderDriftReportHtml(big, { generatedAt: GENERATED_AT }));

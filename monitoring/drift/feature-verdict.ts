@@ -1,7 +1,32 @@
-import type { Measurement } from './measurement';
+import { measureNumeric } from './numeric';
+import { predictionRule } from './rules';
+import type { Rule } from './rules';
 import { capitalise, pValue, TEST_NAMES } from './wording';
 import { adjustPValues, CORRECTION_NAMES } from '../stats/multiple-testing';
-import type { DriftConfig, FeatureDriftResult } from '../types';
+import type { DriftConfig, FeatureDriftResult, FeatureQuality, Histogram, NumericBaseline } from '../types';
+
+// Each feature's verdict from its measurement: significance (corrected across features) and size of
+// the change, or the distance alone for large windows. The predictions get the same verdict, alone.
+
+/** One feature's comparison before the verdict, which needs every p-value for the correction. */
+export interface Measurement {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  rule: Rule;
+  statistic: number;
+  pValue?: number;
+  effect: number;
+  psi: number;
+  rows: number;
+  liveMissingShare: number;
+  histogram: Histogram;
+  /** Blanks and out-of-range values, counted in the same pass over the column. */
+  quality: FeatureQuality;
+  /** What changed, in words: "mean 64.76 → 71.3 (+0.30 SD), distribution shift 0.31 SD". */
+  change: string;
+  /** Set when no test could run (no reference or no live values): the verdict is already known. */
+  verdict?: { drifted: boolean; reason: string };
+}
 
 /** Verdicts for every feature, with the p-values of all significance tests adjusted together. */
 export function decideAll(measurements: Measurement[], correction: DriftConfig['correction']): FeatureDriftResult[] {
@@ -53,4 +78,17 @@ export function decide(m: Measurement, adjustedPValue: number | undefined, corre
     return { ...result, drifted: false, reason: `${change}; ${test} is significant, but the ${minimum} that counts.` };
   }
   return { ...result, drifted: false, reason: `No significant change: ${m.change}; ${test}.` };
+}
+
+/** Drift of the predicted probabilities: the model's output, reported apart from the input features. */
+export function predictionDrift(
+  reference: NumericBaseline,
+  probabilities: readonly number[],
+  config: DriftConfig,
+  large: boolean,
+): FeatureDriftResult | null {
+  if (probabilities.length === 0) return null;
+  const m = measureNumeric(reference, probabilities, probabilities.length, predictionRule(config, large));
+  // A single test: nothing to correct for.
+  return decide(m, m.verdict ? undefined : m.pValue, '');
 }

@@ -1,6 +1,8 @@
-import { escapeHtml } from './escape';
-import { effectName, formatNumber, formatPValue, testName } from './format';
+import { effectName, escapeHtml, formatCount, formatNumber, formatPercent, formatPValue, testName } from './format';
+import { renderHistogramSvg } from './histogram-svg';
 import type { FeatureDriftResult } from '../types';
+
+// Each feature as the report shows it twice: a row of the table and a card with its histogram.
 
 /** One row per feature, in the order given (drifted first is the caller's job); names link to the plots. */
 export function renderFeatureTable(features: FeatureDriftResult[], anchorOf: (index: number) => string): string {
@@ -31,18 +33,41 @@ function featureRow(feature: FeatureDriftResult, anchor: string): string {
 }
 
 /** The adjusted p-value decides the verdict, so it is the one shown; the raw one is a tooltip away. */
-export function pValueCell(feature: FeatureDriftResult): string {
+function pValueCell(feature: FeatureDriftResult): string {
   if (feature.adjustedPValue !== undefined) {
     return `<span title="raw p = ${formatPValue(feature.pValue)}">${formatPValue(feature.adjustedPValue)} <span class="note">adj.</span></span>`;
   }
   return formatPValue(feature.pValue);
 }
 
-export function verdictBadges(feature: FeatureDriftResult): string {
+function verdictBadges(feature: FeatureDriftResult): string {
   const verdict = feature.drifted
     ? '<span class="badge alert">drifted</span>'
     : '<span class="badge neutral">stable</span>';
   return feature.critical
     ? `${verdict} <span class="badge critical" title="A drift of this feature alone is dataset drift">critical</span>`
     : verdict;
+}
+
+/** A feature's (or the predictions') verdict, test figures and reference-vs-live histogram. */
+export function renderFeatureCard(feature: FeatureDriftResult, anchor: string, heading = feature.name): string {
+  // Categorical histograms arrive capped at 20 bars (drift/categorical.ts): thinner bars are unreadable.
+  const { effect, histogram } = feature;
+  const stats = [
+    escapeHtml(feature.kind),
+    `${escapeHtml(testName(feature.test))} ${formatNumber(feature.statistic)}`,
+    `p ${pValueCell(feature)}`,
+    `${effectName(effect.measure)} ${formatNumber(effect.value)} (min ${formatNumber(effect.minimum)})`,
+    `PSI ${formatNumber(feature.psi)}`,
+    `${formatCount(feature.rows)} live rows`,
+    `${formatPercent(feature.liveMissingShare)} missing`,
+  ];
+  return (
+    `<article class="card${feature.drifted ? ' drifted' : ''}" id="${anchor}" data-feature="${escapeHtml(feature.name)}">` +
+    `<h3>${escapeHtml(heading)} ${verdictBadges(feature)}</h3>` +
+    `<p class="stats">${stats.join(' · ')}</p>` +
+    `<p class="reason">${escapeHtml(feature.reason)}</p>` +
+    renderHistogramSvg(histogram, { title: heading }) +
+    '</article>'
+  );
 }
