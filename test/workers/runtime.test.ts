@@ -1,6 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,12 +7,7 @@ import { findTemporalCli } from '../../scripts/temporal-dev-server';
 import { fileSink } from '../../core/logging/logger';
 import { installRuntime } from '../../workers/runtime';
 import { tempHome } from '../helpers/paths';
-
-/** Resolves once `found()` holds, checking as lines arrive; rejects with `why` when the file never shows them. */
-async function until(found: () => boolean, why: () => string, attempts = 600): Promise<void> {
-  for (let i = 0; i < attempts && !found(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.ok(found(), why());
-}
+import { waitFor } from '../helpers/wait-for';
 
 describe("the worker's runtime under mlcycle dev", () => {
   it("writes the SDK core's own warnings to the log file, not to the terminal", async () => {
@@ -43,15 +37,20 @@ describe("the worker's runtime under mlcycle dev", () => {
             .filter((line) => line.trim() !== '')
             .map((line) => JSON.parse(line) as { level: number; msg: string; state?: string; target?: string })
         : [];
-    await until(
-      () => entries().some((entry) => entry.state === 'RUNNING'),
-      () => 'the worker runs',
-    );
+    await waitFor(() => entries().some((entry) => entry.state === 'RUNNING'), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: 'the worker runs',
+    });
     // The server going away makes the core warn about its polls (what Ctrl-C and the Web UI used to print).
     await env.teardown();
     const coreWarning = () =>
       entries().some((entry) => entry.level === 40 && String(entry.target ?? '').startsWith('temporalio_client'));
-    await until(coreWarning, () => `a core warning in the log file:\n${readFileSync(logFile, 'utf8')}`);
+    await waitFor(coreWarning, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: () => `a core warning in the log file:\n${readFileSync(logFile, 'utf8')}`,
+    });
     worker.shutdown();
     await running.catch(() => undefined);
     await connection.close();
