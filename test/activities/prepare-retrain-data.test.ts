@@ -12,6 +12,7 @@ import { validateTable } from '../../data/validate';
 import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import type { RetrainPolicy } from '../../contracts';
+import { placeholderVersion } from '../helpers/model-version';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 
 type Row = Record<string, string>;
@@ -29,25 +30,7 @@ describe('prepareRetrainData activity', () => {
   before(() => {
     writeFileSync(original, readFileSync(TELCO_CSV, 'utf8').trim().split('\n').slice(0, 401).join('\n') + '\n');
     registry = ModelRegistry.open(home);
-    registry.register({
-      modelName: 'churn',
-      artifactPath: '/a.onnx',
-      artifactSha256: 'a'.repeat(64),
-      expectedPath: '/e.json',
-      spec: { inputs: [], numeric: [], categorical: [] },
-      threshold: 0.5,
-      target: 'Churn',
-      positiveLabel: 'Yes',
-      dataUri: original,
-      dataSha256: 'd'.repeat(64),
-      dataRows: 400,
-      params: { idColumn: 'customerID' },
-      metrics: {} as never,
-      packageVersion: 'test',
-      gitCommit: null,
-      workflowId: 'wf',
-      runId: 'run',
-    });
+    registry.register(placeholderVersion({ dataUri: original, dataRows: 400, params: { idColumn: 'customerID' } }));
     log = PredictionLogWriter.open(home);
     reader = PredictionLogReader.open(home);
     // Ten live customers (Telco rows 1000+), six of them with feedback.
@@ -84,25 +67,16 @@ describe('prepareRetrainData activity', () => {
 
   /** A later version of `modelName` trained on `dataUri`, as a retrain registers it. */
   const registerRetrain = (modelName: string, dataUri: string, idColumn: string | null): number =>
-    registry.register({
-      modelName,
-      artifactPath: '/a.onnx',
-      artifactSha256: 'a'.repeat(64),
-      expectedPath: '/e.json',
-      spec: { inputs: [], numeric: [], categorical: [] },
-      threshold: 0.5,
-      target: 'Churn',
-      positiveLabel: 'Yes',
-      dataUri,
-      dataSha256: 'e'.repeat(64),
-      dataRows: 0,
-      params: { idColumn },
-      metrics: {} as never,
-      packageVersion: 'test',
-      gitCommit: null,
-      workflowId: `retrain-of-${dataUri}`,
-      runId: 'run',
-    }).record.version;
+    registry.register(
+      placeholderVersion({
+        modelName,
+        dataUri,
+        dataSha256: 'e'.repeat(64),
+        dataRows: 0,
+        params: { idColumn },
+        workflowId: `retrain-of-${dataUri}`,
+      }),
+    ).record.version;
 
   it('appends every labelled live record to the original data as a CSV that validates', async () => {
     const data = await prepare({ mode: 'original+labelled' });

@@ -7,29 +7,12 @@ import { ModelRegistry, type NewModelVersion } from '../../registry/model-regist
 import { REGISTRY_SCHEMA } from '../../registry/schema';
 import { migrate, SchemaVersionError, type SchemaPlan } from '../../core/sqlite-migrations';
 import { REGISTRY_ADD_REASON_UNNUMBERED, REGISTRY_SCHEMA_UNNUMBERED } from '../fixtures/unnumbered-schemas';
+import { placeholderVersion } from '../helpers/model-version';
 import { tempHome } from '../helpers/paths';
 
 const LATEST = REGISTRY_SCHEMA.migrations.length;
 
-const entry = (workflowId: string): NewModelVersion => ({
-  modelName: 'churn',
-  artifactPath: '/a.onnx',
-  artifactSha256: 'a'.repeat(64),
-  expectedPath: '/e.json',
-  spec: { inputs: [], numeric: [], categorical: [] },
-  threshold: 0.5,
-  target: 'Churn',
-  positiveLabel: 'Yes',
-  dataUri: '/d.csv',
-  dataSha256: 'd'.repeat(64),
-  dataRows: 10,
-  params: {},
-  metrics: {} as never,
-  packageVersion: 'test',
-  gitCommit: null,
-  workflowId,
-  runId: 'run',
-});
+const entry = (workflowId: string): NewModelVersion => placeholderVersion({ workflowId });
 
 /** A registry file made by hand in a fresh home, as an older mlcycle left it. */
 function oldRegistry(build: (db: Database.Database) => void): string {

@@ -6,27 +6,10 @@ import { describe, it } from 'node:test';
 import { ModelRegistry, type NewModelVersion } from '../../registry/model-registry';
 import type { MonitorRunRecord } from '../../registry/monitor-runs';
 import { REGISTRY_SCHEMA_UNNUMBERED } from '../fixtures/unnumbered-schemas';
+import { placeholderVersion } from '../helpers/model-version';
 import { tempHome } from '../helpers/paths';
 
-const version = (workflowId: string): NewModelVersion => ({
-  modelName: 'churn',
-  artifactPath: '/a.onnx',
-  artifactSha256: 'a'.repeat(64),
-  expectedPath: '/e.json',
-  spec: { inputs: [], numeric: [], categorical: [] },
-  threshold: 0.5,
-  target: 'Churn',
-  positiveLabel: 'Yes',
-  dataUri: '/d.csv',
-  dataSha256: 'd'.repeat(64),
-  dataRows: 10,
-  params: {},
-  metrics: {} as never,
-  packageVersion: 'test',
-  gitCommit: null,
-  workflowId,
-  runId: 'run',
-});
+const version = (workflowId: string): NewModelVersion => placeholderVersion({ workflowId });
 
 let runs = 0;
 const run = (overrides: Partial<MonitorRunRecord>): MonitorRunRecord => ({
