@@ -5,6 +5,7 @@ import { sha256File } from '../data/sha256';
 import { validateTable } from '../data/validate';
 import { invalidDataFailure } from './failures';
 import { readCsvHeartbeating } from './read-csv';
+import { validatedData } from './validated-data';
 import { currentRunDir, dataPathFromUri, writeJsonFile } from './run-files';
 import type { ValidateDataInput, ValidatedData } from '../contracts/lifecycle-activities';
 
@@ -35,20 +36,6 @@ export function createValidateData(home: string, dataRoots: readonly string[]) {
       categoryBlanks: report.categoryBlanks,
       warnings: report.warnings,
     });
-    return {
-      dataPath,
-      dataSha256,
-      rows: report.rows,
-      target: report.target,
-      positiveLabel: report.positiveLabel,
-      negativeLabel: report.negativeLabel,
-      idColumn: report.idColumn,
-      inputs: report.inputs,
-      classCounts: report.classCounts,
-      missing: report.missing,
-      categoryBlanks: report.categoryBlanks,
-      profilePath,
-      warnings: report.warnings,
-    };
+    return validatedData(report, { dataPath, dataSha256, profilePath });
   };
 }

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJobInThread } from '../activities/train-in-thread';
+import { validatedData } from '../activities/validated-data';
 import type { ValidatedData } from '../contracts/lifecycle-activities';
 import { readCsvTable } from '../data/csv-reader';
 import { writeTelcoSample } from '../data/sample-generator';
@@ -28,21 +29,8 @@ async function validatedLike(dataPath: string, dir: string): Promise<ValidatedDa
   const { table } = await readCsvTable(samplePath);
   const report = validateTable(table, { target: 'Churn' });
   if (!report.ok) throw new Error(`the sample does not validate: ${JSON.stringify(report.problems)}`);
-  const { target, positiveLabel, negativeLabel, idColumn, inputs, classCounts, missing } = report;
-  const dataSha256 = await sha256File(dataPath);
-  return {
-    dataPath,
-    dataSha256,
-    rows,
-    target,
-    positiveLabel,
-    negativeLabel,
-    idColumn,
-    inputs,
-    classCounts,
-    missing,
-    profilePath: '',
-  };
+  // The sample's findings, with the big file's path, digest and row count.
+  return { ...validatedData(report, { dataPath, dataSha256: await sha256File(dataPath), profilePath: '' }), rows };
 }
 
 async function main(): Promise<void> {

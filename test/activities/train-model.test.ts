@@ -12,6 +12,7 @@ import type { TrainedModel, TrainModelInput, ValidatedData } from '../../contrac
 import { readCsvTable } from '../../data/csv-reader';
 import { sha256File } from '../../data/sha256';
 import { validateTable } from '../../data/validate';
+import { validatedData } from '../../activities/validated-data';
 import { InvalidInputError } from '../../core/errors';
 import { writeWideCsv } from '../helpers/hostile-csv';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
@@ -24,21 +25,7 @@ async function validated(path: string): Promise<ValidatedData> {
   const { table } = await readCsvTable(path);
   const report = validateTable(table, { target: 'Churn', maxFeatures: 10_000 });
   assert.equal(report.ok, true, JSON.stringify(report.problems));
-  const { target, positiveLabel, negativeLabel, idColumn, inputs, classCounts, missing, rows } = report;
-  const dataSha256 = await sha256File(path);
-  return {
-    dataPath: path,
-    dataSha256,
-    rows,
-    target,
-    positiveLabel,
-    negativeLabel,
-    idColumn,
-    inputs,
-    classCounts,
-    missing,
-    profilePath: '',
-  };
+  return validatedData(report, { dataPath: path, dataSha256: await sha256File(path), profilePath: '' });
 }
 
 describe('trainModel activity', () => {
