@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { CancelledFailure } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { MlLifecycleInput } from '../../contracts';
 import { writeHighCardinalityCsv, writeTelcoWithColumns, writeWideCsv } from '../helpers/hostile-csv';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { activityFailureOf } from '../helpers/failures';
 import { waitFor } from '../helpers/wait-for';
 
 // Issue 7: training files that froze the worker, broke the export, or deployed a leak without a word,
@@ -35,15 +36,7 @@ describe('hostile training files on a real Temporal dev server, worker and scori
 
   /** The typed failure a run ended with, and the attempt its failing activity ran in. */
   async function failureOf(handle: WorkflowHandle<typeof mlLifecycle>) {
-    const error = await handle.result().then(
-      () => assert.fail('the run should fail'),
-      (err: unknown) => err,
-    );
-    assert.ok(error instanceof WorkflowFailedError);
-    assert.ok(error.cause instanceof ActivityFailure);
-    const failure = error.cause.cause;
-    assert.ok(failure instanceof ApplicationFailure);
-    const problems = (failure.details?.[0] as { problems: { code: string; column?: string }[] }).problems;
+    const { failure, problems } = await activityFailureOf(handle);
     const started = (await handle.fetchHistory()).events?.filter((e) => e.activityTaskStartedEventAttributes) ?? [];
     return { failure, problems, attempts: started.map((e) => e.activityTaskStartedEventAttributes?.attempt) };
   }

@@ -1,5 +1,3 @@
-import { WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,6 +10,7 @@ import { findTemporalCli } from '../../scripts/temporal-dev-server';
 import type { mlLifecycle } from '../../workflows';
 import type { MlLifecycleResult } from '../../contracts';
 import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
+import { activityFailureOf } from '../helpers/failures';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const run = promisify(execFile);
@@ -109,17 +108,9 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
       workflowId: 'telco-e2e-bad',
       args: [{ modelName: 'telco-churn', dataUri: badCsv }],
     });
-    const error = await handle.result().then(
-      () => assert.fail('the run should fail'),
-      (err: unknown) => err,
-    );
-    assert.ok(error instanceof WorkflowFailedError);
-    assert.ok(error.cause instanceof ActivityFailure);
-    const failure = error.cause.cause;
-    assert.ok(failure instanceof ApplicationFailure);
+    const { failure, problems } = await activityFailureOf(handle);
     assert.equal(failure.type, 'InvalidDataError');
     assert.equal(failure.nonRetryable, true);
-    const problems = (failure.details?.[0] as { problems: { code: string; column?: string; row?: number }[] }).problems;
     const codes = problems.map((p) => p.code);
     for (const code of ['target-not-binary', 'duplicate-id', 'wrong-type', 'constant-column']) {
       assert.ok(codes.includes(code), `${code} in ${codes.join(', ')}`);
