@@ -129,15 +129,7 @@ async function startTemporal(config: MlcycleConfig, logFile: string, say: (line:
     const client = await connectClient(config);
     const workerConnection = await connectWorkerConnection(config);
     say(`using Temporal at ${config.temporalAddress}`);
-    return {
-      client,
-      workerConnection,
-      uiBase: config.uiBaseUrl,
-      stop: async () => {
-        await workerConnection.close();
-        await client.connection.close();
-      },
-    };
+    return connectedStack(config, client, workerConnection);
   }
   const cli = findTemporalCli();
   say(
@@ -161,7 +153,16 @@ async function startTemporal(config: MlcycleConfig, logFile: string, say: (line:
       throw err;
     },
   );
-  const [client, workerConnection] = connections;
+  return connectedStack(config, ...connections, () => server.stop());
+}
+
+/** The stack's connections; stopping closes them, then whatever the stack started (the dev server). */
+function connectedStack(
+  config: MlcycleConfig,
+  client: Stack['client'],
+  workerConnection: Stack['workerConnection'],
+  stopStarted: () => Promise<void> = () => Promise.resolve(),
+): Stack {
   return {
     client,
     workerConnection,
@@ -169,7 +170,7 @@ async function startTemporal(config: MlcycleConfig, logFile: string, say: (line:
     stop: async () => {
       await workerConnection.close();
       await client.connection.close();
-      await server.stop();
+      await stopStarted();
     },
   };
 }
