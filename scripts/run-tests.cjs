@@ -47,5 +47,7 @@ const tap = fs.existsSync(path.join(root, 'test-output', 'tap.txt'))
   ? fs.readFileSync(path.join(root, 'test-output', 'tap.txt'), 'utf8')
   : '';
 const count = (key) => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
-process.exit(result.status ?? 1);
+// A test cancelled because its suite's setup failed did not pass: it counts as failed.
+const failed = count('fail') + count('cancelled');
+console.log(`${count('pass')} passed, ${failed} failed, ${count('skipped')} skipped`);
+process.exit(failed > 0 ? 1 : (result.status ?? 1));

@@ -3,24 +3,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadWorkflowBundle } from '../../workers/workflow-bundle';
 import { type Calls, fakeLifecycleActivities } from '../helpers/fake-lifecycle';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
+import { freePort } from '../helpers/free-port';
 
 // Workflow inputs started over HTTP, through the Temporal server's own HTTP API (no Temporal SDK on
 // the client side), as a user of another language would: the workflow's schema check refuses each
 // wrong field by name, before any activity. Activities are stand-ins that count their calls.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
-}
 
 describe('workflow inputs sent over the Temporal HTTP API are checked by the workflow', () => {
   let env: TestWorkflowEnvironment;
