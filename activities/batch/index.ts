@@ -3,8 +3,8 @@ import { joinBatchParts } from './join-batch-parts';
 import { createLogBatchSample } from './log-batch-sample';
 import { createPlanBatchScore } from './plan-batch';
 import { createRemoveBatchParts } from './remove-batch-parts';
+import { ChunkThreads } from './chunk-threads';
 import { createScoreBatchChunk } from './score-batch-chunk';
-import { ScorerCache } from './scorer-cache';
 
 export interface BatchActivityDeps {
   registry: ModelRegistry;
@@ -14,10 +14,10 @@ export interface BatchActivityDeps {
 
 /** The activities of `batchScore`: plan, score a chunk, join the parts, log a sample, clean up. */
 export function createBatchActivities(deps: BatchActivityDeps) {
-  const scorers = new ScorerCache();
+  const threads = new ChunkThreads();
   return {
     planBatchScore: createPlanBatchScore(deps),
-    scoreBatchChunk: createScoreBatchChunk({ registry: deps.registry, scorers }),
+    scoreBatchChunk: createScoreBatchChunk({ registry: deps.registry, threads }),
     joinBatchParts,
     logBatchSample: createLogBatchSample(deps),
     removeBatchParts: createRemoveBatchParts(deps.home),

@@ -1,16 +1,16 @@
-import { CancelledFailure, Context, log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
 import type { ChunkResult, ScoreChunkInput } from '../../contracts/batch-activities';
 import { InvalidInputError } from '../../core/errors';
 import { sha256File } from '../../data/sha256';
 import type { ModelRegistry } from '../../registry/model-registry';
 import { writeJsonFile } from '../run-files';
-import { chunkFiles, scoreChunk } from './chunk-job';
-import type { ScorerCache } from './scorer-cache';
+import { chunkFiles } from './chunk-job';
+import type { ChunkThreads } from './chunk-threads';
 
 export interface ScoreChunkDeps {
   registry: ModelRegistry;
-  scorers: ScorerCache;
+  threads: ChunkThreads;
 }
 
 /**
@@ -28,18 +28,11 @@ export function createScoreBatchChunk(deps: ScoreChunkDeps) {
     }
     const record = deps.registry.getVersion(plan.modelName, plan.version);
     if (!record) throw new InvalidInputError(`${plan.modelName} has no version ${plan.version} in the registry`);
-    const scorer = await deps.scorers.get(record);
     const context = Context.current();
-    const result = await scoreChunk(
-      plan,
-      chunk,
-      { spec: record.spec, threshold: record.threshold, scorer },
-      {
-        onProgress: (rowsDone) => context.heartbeat({ rowsDone }),
-        checkCancelled: () => {
-          if (context.cancellationSignal.aborted) throw new CancelledFailure('batch chunk cancelled');
-        },
-      },
+    const { modelName, version, artifactPath, artifactSha256, spec, threshold } = record;
+    const result = await deps.threads.run(
+      { plan, chunk, model: { modelName, version, artifactPath, artifactSha256, spec, threshold } },
+      { onProgress: (rowsDone) => context.heartbeat({ rowsDone }), signal: context.cancellationSignal },
     );
     await writeJsonFile(files.manifest, result);
     log.info('batch chunk scored', { chunk: chunk.index, rows: result.rows, rejected: result.rejectedRows });

@@ -11,7 +11,9 @@ const KEPT = 4;
 export class ScorerCache {
   private readonly sessions = new Map<string, Promise<OnnxScorer>>();
 
-  get(record: ModelVersionRecord): Promise<OnnxScorer> {
+  get(
+    record: Pick<ModelVersionRecord, 'modelName' | 'version' | 'artifactPath' | 'artifactSha256'>,
+  ): Promise<OnnxScorer> {
     const key = `${record.modelName}@${record.version}`;
     let session = this.sessions.get(key);
     if (session === undefined) {
