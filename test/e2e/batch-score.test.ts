@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +8,7 @@ import Papa from 'papaparse';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -18,7 +19,7 @@ import type { BatchScoreInput } from '../../contracts/batch';
 import type { batchScore, mlLifecycle } from '../../workflows';
 import { batchScoreProgressQuery } from '../../workflows/batch-score';
 import { activityFailureOf } from '../helpers/failures';
-import { TELCO_CSV, tempHome } from '../helpers/paths';
+import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
@@ -216,6 +217,7 @@ describe('batchScore on the real stack', () => {
     assert.equal(details.rejectedRows, 30);
     assert.equal(readCsv(details.rejectsUri).data.length, 30);
     assert.throws(() => readFileSync(outputUri), /ENOENT/);
+    await saveHistory(handle, 'batch-score-rejected-history.json');
   });
 
   it('reads and writes Parquet, keeping column types, with the same scores as /predict', async () => {
@@ -330,8 +332,15 @@ describe('batchScore on the real stack', () => {
       completedBy.set(identity, (completedBy.get(identity) ?? 0) + 1);
     }
     assert.deepEqual(Object.fromEntries(completedBy), { 'worker-a': 3, 'worker-b': 12 });
+    await saveHistory(handle, 'batch-score-resumed-history.json');
   });
 });
+
+/** Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose. */
+async function saveHistory(handle: WorkflowHandle, file: string): Promise<void> {
+  mkdirSync(TEST_OUTPUT, { recursive: true });
+  writeFileSync(join(TEST_OUTPUT, file), historyToJSON(await handle.fetchHistory()));
+}
 
 /** The Telco rows as Parquet with typed columns: integers, doubles (blank TotalCharges as null), strings. */
 function writeTelcoParquet(path: string, rows: Row[]): void {
