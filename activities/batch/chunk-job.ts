@@ -12,8 +12,12 @@ import { FeedBuilder, type RowProblem } from './row-checker';
 import { openPartWriter, type ScoredRow } from './part-writers';
 import { openRowSource } from './row-sources';
 
-/** Rows scored in one ONNX call: large enough that the call's fixed cost vanishes, small enough to stay in cache. */
+/**
+ * Rows scored in one ONNX call: large enough that the call's fixed cost vanishes; the rows wait in
+ * memory until then, so a wide file takes fewer (at most `SCORE_CELLS` cells at a time).
+ */
 const SCORE_ROWS = 10_000;
+const SCORE_CELLS = 250_000;
 /** Reject reasons a chunk reports (the rejects file has them all). */
 const REASONS_REPORTED = 20;
 
@@ -57,7 +61,8 @@ export async function scoreChunk(
   const source = await openRowSource(plan, chunk);
   const part = await openPartWriter(files.part + suffix, plan, source.elements);
   const rejects = await HashingFile.create(files.rejects + suffix);
-  const builder = new FeedBuilder(model.spec, model.scorer.inputNames, plan.header, SCORE_ROWS);
+  const scoreRows = Math.max(100, Math.min(SCORE_ROWS, Math.floor(SCORE_CELLS / Math.max(1, plan.header.length))));
+  const builder = new FeedBuilder(model.spec, model.scorer.inputNames, plan.header, scoreRows);
   const sample = new LogSample(plan, chunk, model.spec);
   const idAt = plan.idColumn === null ? -1 : plan.header.indexOf(plan.idColumn);
   const reasons = new Map<string, number>();
