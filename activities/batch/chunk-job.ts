@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchChunk, BatchFiles, ChunkResult, RejectReasonCount } from '../../contracts/batch-activities';
 import { parseNumeric } from '../../models/features';
@@ -28,10 +28,8 @@ export interface ChunkModel {
 }
 
 export interface ChunkCallbacks {
-  /** After every scored block, with the rows done so far. */
+  /** After every block read and every ONNX call, with the rows done so far. */
   onProgress(rowsDone: number): void;
-  /** Throws when the activity was cancelled. */
-  checkCancelled(): void;
 }
 
 /** The chunk's files under the run's work folder, named by chunk so a retry finds (or replaces) them. */
@@ -77,10 +75,10 @@ export async function scoreChunk(
     done += pending.length;
     pending = [];
     builder.reset();
+    callbacks.onProgress(done + rejected);
   };
   try {
     for await (const block of source.blocks()) {
-      callbacks.checkCancelled();
       let rejectLines = '';
       for (let i = 0; i < block.values.length; i++) {
         const values = block.values[i] as unknown[];
@@ -125,11 +123,6 @@ export async function scoreChunk(
     loggedRows: logged,
     reasons: topReasons(reasons),
   };
-}
-
-/** Removes what an interrupted attempt left: temporary files are named by attempt, so none is reused. */
-export async function removeTemporaries(paths: string[]): Promise<void> {
-  await Promise.all(paths.map((path) => rm(path, { force: true })));
 }
 
 /** A row with more cells than the header has columns is malformed even when the model's columns are fine. */
