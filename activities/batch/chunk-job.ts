@@ -83,7 +83,7 @@ export async function scoreChunk(
       for (let i = 0; i < block.values.length; i++) {
         const values = block.values[i] as unknown[];
         rowNumber++;
-        const problems = builder.add(values) ?? rowShape(values, plan.header.length);
+        const problems = rowShape(values, plan.header) ?? builder.add(values);
         if (problems) {
           rejected++;
           rejectLines += rejectLinesOf(rowNumber, idAt < 0 ? '' : values[idAt], problems, reasons);
@@ -125,11 +125,18 @@ export async function scoreChunk(
   };
 }
 
-/** A row with more cells than the header has columns is malformed even when the model's columns are fine. */
-function rowShape(values: readonly unknown[], columns: number): RowProblem[] | undefined {
-  if (values.length <= columns) return undefined;
-  const reason = `the row has ${values.length} cells, the header ${columns} columns`;
-  return [{ column: null, kind: 'malformed row', reason }];
+/**
+ * A CSV row with fewer or more cells than the header has columns: its cells cannot be matched to
+ * columns with any certainty, and its line would not fit the output's header either.
+ */
+function rowShape(values: readonly unknown[], header: readonly string[]): RowProblem[] | undefined {
+  if (values.length === header.length) return undefined;
+  const cells = `the row has ${values.length} cells, the header ${header.length} columns`;
+  if (values.length > header.length) return [{ column: null, kind: 'malformed row', reason: cells }];
+  const missing = header[values.length] as string;
+  return [
+    { column: missing, kind: `missing column "${missing}"`, reason: `missing column "${missing}" and after: ${cells}` },
+  ];
 }
 
 function rejectLinesOf(row: number, id: unknown, problems: RowProblem[], reasons: Map<string, number>): string {
