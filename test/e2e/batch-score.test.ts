@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -95,6 +95,7 @@ describe('batchScore on the real stack', () => {
     assert.equal(result.rejectedRows, 0);
     assert.equal(result.rejectsUri, undefined);
     assert.equal(result.outputUri, outputUri);
+    assert.deepEqual(filesUnder(join(stack.home, 'batch')), [], 'no part left behind');
     assert.equal(result.loggedRows, telco.data.length);
     assert.equal(result.logSampled, false);
 
@@ -222,6 +223,7 @@ describe('batchScore on the real stack', () => {
     assert.equal(details.rejectedRows, 30);
     assert.equal(readCsv(details.rejectsUri).data.length, 30);
     assert.throws(() => readFileSync(outputUri), /ENOENT/);
+    assert.deepEqual(filesUnder(join(stack.home, 'batch')), [], 'no part left behind');
     await saveHistory(handle, 'batch-score-rejected-history.json');
   });
 
@@ -365,6 +367,13 @@ describe('batchScore on the real stack', () => {
     await saveHistory(handle, 'batch-score-resumed-history.json');
   });
 });
+
+/** Every file under `dir`, at any depth. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
 
 /** Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose. */
 async function saveHistory(handle: WorkflowHandle, file: string): Promise<void> {
