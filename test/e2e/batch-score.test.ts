@@ -296,6 +296,26 @@ describe('batchScore on the real stack', () => {
     assert.equal(readFileSync(rescored.partPath, 'utf8').includes('tampered'), false);
   });
 
+  it('refuses to score a chunk of an input rewritten since the run planned it', async () => {
+    const activities = createActivities(activityDeps(stack));
+    const env = new MockActivityEnvironment({
+      workflowExecution: { workflowId: 'changed-input', runId: `run-${Date.now()}` },
+    });
+    const path = join(dir, 'changing.csv');
+    writeFileSync(path, telcoText);
+    const { chunks, ...plan }: BatchPlan = await env.run(activities.planBatchScore, {
+      modelName: 'telco-churn',
+      inputUri: path,
+      outputUri: join(dir, 'changing-scored.csv'),
+      chunkRows: 2000,
+    });
+    appendFileSync(path, telcoText.split('\n')[1] ?? '');
+    await assert.rejects(env.run(activities.scoreBatchChunk, { plan, chunk: chunks[0] as BatchChunk }), {
+      name: 'ArtifactIntegrityError',
+      message: /changing\.csv changed after the run planned its chunks/,
+    });
+  });
+
   it('loses nothing when a worker is stopped mid-batch: another worker resumes and every row is in the output once', async () => {
     const copies = 10;
     const [head, ...body] = telcoText.trimEnd().split('\n');

@@ -23,6 +23,8 @@ function plan(chunks: number): BatchPlan {
     inputPath: '/data/in.csv',
     inputFormat: 'csv',
     inputSha256: 'a'.repeat(64),
+    inputBytes: 1000,
+    inputModifiedMs: 0,
     header: ['id', 'x'],
     delimiter: ',',
     outputPath: '/data/out.csv',
