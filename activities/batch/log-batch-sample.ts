@@ -27,7 +27,9 @@ export function createLogBatchSample(deps: LogBatchDeps) {
     const { runId } = currentRun();
     const writer = PredictionLogWriter.open(deps.home, {
       maxQueue: APPEND_ROWS * 2,
-      onError: (error, during) => log.warn('prediction log failed', { during, error: error.message }),
+      onError: (error, during) => {
+        log.warn('prediction log failed', { during, error: error.message });
+      },
     });
     let logged = 0;
     try {
