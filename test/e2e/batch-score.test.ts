@@ -141,6 +141,15 @@ describe('batchScore on the real stack', () => {
     assert.match(output.failure.message, /outputUri "\/usr\/share\/scores.csv" is outside the folders/);
   });
 
+  it('refuses a version the registry does not have and an output format it cannot write, typed', async () => {
+    const version = await activityFailureOf(await start({ version: 99 }));
+    assert.equal(version.failure.type, 'InvalidInputError');
+    assert.match(version.failure.message, /telco-churn has no version 99 in the registry/);
+    const format = await activityFailureOf(await start({ outputUri: join(dir, 'scores.xlsx') }));
+    assert.equal(format.failure.type, 'InvalidInputError');
+    assert.match(format.failure.message, /outputUri ".*scores\.xlsx" must end in \.csv or \.parquet/);
+  });
+
   it('fails an input that breaks the schema before any activity runs', async () => {
     const handle = await start({ chunkRows: 0, outputUri: 'scores.txt' });
     const error = await handle.result().then(
