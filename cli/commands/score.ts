@@ -120,7 +120,7 @@ export function batchScoreInput(options: ScoreCommandOptions, cwd: string = proc
 /** The format is read from the extension, so a file without one of the two would fail the run later. */
 function tableFile(path: string, flag: string): string {
   const extension = extname(path).toLowerCase();
-  if (extension === '.csv' || extension === '.parquet') return path;
+  if (extension === '.csv' || extension === '.parquet' || extension === '.pq') return path;
   throw new Error(`${flag} ${path}: name a .csv or .parquet file (the format is read from the extension)`);
 }
 
