@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
-import { delimiter, relative, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { printableExcerpt } from '../data/excerpt';
 import { DataAccessError } from '../core/errors';
 
@@ -39,6 +39,29 @@ export async function confineToDataRoots(path: string, roots: readonly string[],
   if (!stats.isFile()) {
     throw new DataAccessError(`${field} ${quoted(path)} is ${kindOf(stats)}, not a regular file; pass a CSV file.`);
   }
+  return real;
+}
+
+/**
+ * The real path a workflow may write a data file to: its folder must exist and lie inside one of the
+ * data roots (links resolved), so a run cannot write over files elsewhere on the worker.
+ */
+export async function confineOutputToDataRoots(path: string, roots: readonly string[], field: string): Promise<string> {
+  const lexical = resolve(path);
+  let folder: string;
+  try {
+    folder = await realpath(dirname(lexical));
+  } catch (error) {
+    const inside = insideAny(lexical, [...roots.map((root) => resolve(root)), ...(await realRootsOf(roots))]);
+    if (!inside) throw outsideRoots(field, path, roots);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new DataAccessError(`${field} ${quoted(path)}: its folder does not exist on the worker; create it first.`);
+    }
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+  const real = join(folder, basename(lexical));
+  if (!insideAny(real, await realRootsOf(roots))) throw outsideRoots(field, path, roots);
   return real;
 }
 

@@ -1,5 +1,6 @@
 import type { PredictionLogReader } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
+import { createBatchActivities } from './batch';
 import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
@@ -24,7 +25,7 @@ export interface ActivityDeps {
 
 /** Builds every activity with its dependencies; the worker is the only caller. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createLifecycleActivities(deps), ...createMonitorActivities(deps) };
+  return { ...createLifecycleActivities(deps), ...createMonitorActivities(deps), ...createBatchActivities(deps) };
 }
 
 function createLifecycleActivities(deps: ActivityDeps) {

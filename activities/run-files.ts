@@ -35,7 +35,8 @@ export async function dataPathFromUri(uri: string, dataRoots: readonly string[],
   return confineToDataRoots(path, dataRoots, field);
 }
 
-function localPathOf(uri: string, field: string): string {
+/** The local path a plain absolute path or host-less file:// URI names; anything else is an InvalidInputError. */
+export function localPathOf(uri: string, field: string): string {
   if (typeof uri !== 'string' || uri.trim() === '') {
     throw new InvalidInputError(`${field} must be the absolute path or file:// URI of a CSV file`);
   }

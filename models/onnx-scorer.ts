@@ -75,6 +75,17 @@ export class OnnxScorer {
     return output.data as Float32Array;
   }
 
+  /** One probability per row of feeds built by the caller (batch scoring builds them straight from file cells). */
+  async scoreFeeds(feeds: Record<string, Tensor>, rows: number): Promise<Float32Array> {
+    if (rows === 0) return new Float32Array(0);
+    const results = await this.session.run(feeds, this.fetches);
+    const output = results[OUTPUT_NAME];
+    if (output?.type !== 'float32' || output.data.length !== rows) {
+      throw new Error(`Model output "${OUTPUT_NAME}" is not one float32 per record`);
+    }
+    return output.data as Float32Array;
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }

@@ -1,0 +1,72 @@
+import type { BatchChunk, BatchFiles } from '../../contracts/batch-activities';
+import { openRegularFile } from '../../data/open-regular-file';
+import { CsvRecordSplitter, parseCsvRecord } from './csv-records';
+import { openParquet } from './parquet-files';
+import type { SchemaElement } from 'hyparquet';
+
+/** Rows handed over a block at a time; the consumer may await between blocks (scoring, writing). */
+export interface RowBlock {
+  values: unknown[][];
+  /** CSV input: each row's line as read. */
+  lines?: string[];
+}
+
+export interface RowSource {
+  /** Parquet input: the input columns' schema elements, kept in a Parquet output. */
+  elements?: SchemaElement[];
+  blocks(): AsyncIterable<RowBlock>;
+}
+
+const READ_BYTES = 1 << 20;
+const PARQUET_BLOCK_ROWS = 20_000;
+
+export async function openRowSource(plan: BatchFiles, chunk: BatchChunk): Promise<RowSource> {
+  if (plan.inputFormat === 'csv') return { blocks: () => csvBlocks(plan, chunk) };
+  const parquet = await openParquet(plan.inputPath);
+  return {
+    elements: parquet.columns,
+    async *blocks() {
+      try {
+        const end = chunk.firstRow + chunk.rows;
+        for (let start = chunk.firstRow; start < end; start += PARQUET_BLOCK_ROWS) {
+          const columns = await parquet.readColumns(start, Math.min(end, start + PARQUET_BLOCK_ROWS));
+          const rows = columns[0]?.length ?? 0;
+          const values = Array.from({ length: rows }, (_, r) => columns.map((column) => column[r]));
+          yield { values };
+        }
+      } finally {
+        await parquet.close();
+      }
+    },
+  };
+}
+
+/** The chunk's byte range only: it starts at a line start the plan found, so nothing before it is read. */
+async function* csvBlocks(plan: BatchFiles, chunk: BatchChunk): AsyncIterable<RowBlock> {
+  const { startByte = 0, endByte = 0 } = chunk;
+  if (endByte <= startByte) return;
+  const file = await openRegularFile(plan.inputPath);
+  const delimiter = plan.delimiter ?? ',';
+  try {
+    const splitter = new CsvRecordSplitter(startByte);
+    let lines: string[] = [];
+    const sink = (buffer: Buffer, start: number, end: number) => {
+      if (end > start) lines.push(buffer.toString('utf8', start, end));
+    };
+    const stream = file.createReadStream({
+      start: startByte,
+      end: endByte - 1,
+      highWaterMark: READ_BYTES,
+      autoClose: false,
+    });
+    for await (const bytes of stream) {
+      splitter.push(bytes as Buffer, sink);
+      if (lines.length > 0) yield { lines, values: lines.map((line) => parseCsvRecord(line, delimiter)) };
+      lines = [];
+    }
+    splitter.end(sink);
+    if (lines.length > 0) yield { lines, values: lines.map((line) => parseCsvRecord(line, delimiter)) };
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import Papa from 'papaparse';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NO_LOG_HEADER } from '../../contracts/http';
+import type { BatchScoreInput } from '../../contracts/batch';
+import type { batchScore, mlLifecycle } from '../../workflows';
+import { batchScoreProgressQuery } from '../../workflows/batch-score';
+import { activityFailureOf } from '../helpers/failures';
+import { TELCO_CSV, tempHome } from '../helpers/paths';
+import { startTestStack, type TestStack } from '../helpers/stack';
+
+type Row = Record<string, string>;
+const NUMERIC = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);
+const ADDED = ['prediction_probability', 'prediction_label', 'model_version'];
+
+const readCsv = (path: string): Papa.ParseResult<Row> =>
+  Papa.parse<Row>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true });
+
+/** A Telco row as a /predict client sends it: numbers for numeric columns, strings for the rest. */
+function asRecord(row: Row): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([column]) => column !== 'customerID' && column !== 'Churn')
+      .map(([column, value]) => [column, NUMERIC.has(column) ? (value.trim() === '' ? null : Number(value)) : value]),
+  );
+}
+
+async function predict(url: string, rows: Row[]): Promise<{ probability: number; label: number }[]> {
+  const response = await fetch(`${url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [NO_LOG_HEADER]: '1' },
+    body: JSON.stringify({ records: rows.map(asRecord) }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  return (JSON.parse(text) as { predictions: { probability: number; label: number }[] }).predictions;
+}
+
+describe('batchScore on the real stack', () => {
+  let stack: TestStack;
+  let version: number;
+  let runs = 0;
+  const dir = tempHome('batch-data');
+  const telco = readCsv(TELCO_CSV);
+  const telcoText = readFileSync(TELCO_CSV, 'utf8');
+
+  before(async () => {
+    stack = await startTestStack();
+    const trained = await stack.env.client.workflow.execute<typeof mlLifecycle>('mlLifecycle', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'batch-e2e-train',
+      args: [{ modelName: 'telco-churn', dataUri: TELCO_CSV }],
+    });
+    assert.equal(trained.deployed, true, trained.reason);
+    version = trained.version;
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const start = (input: Partial<BatchScoreInput>): Promise<WorkflowHandle<typeof batchScore>> =>
+    stack.env.client.workflow.start<typeof batchScore>('batchScore', {
+      taskQueue: stack.taskQueue,
+      workflowId: `batch-e2e-${++runs}`,
+      args: [{ modelName: 'telco-churn', inputUri: TELCO_CSV, outputUri: join(dir, `out-${runs}.csv`), ...input }],
+    });
+
+  it('scores every Telco row as /predict does, to 1e-6, keeping every input column and naming the version in every row', async () => {
+    const outputUri = join(dir, 'telco-scored.csv');
+    const handle = await start({ inputUri: pathToFileURL(TELCO_CSV).href, outputUri, chunkRows: 1000 });
+    const result = await handle.result();
+    assert.equal(result.version, version);
+    assert.equal(result.rows, telco.data.length);
+    assert.equal(result.scoredRows, telco.data.length);
+    assert.equal(result.rejectedRows, 0);
+    assert.equal(result.rejectsUri, undefined);
+    assert.equal(result.outputUri, outputUri);
+    assert.equal(result.loggedRows, telco.data.length);
+    assert.equal(result.logSampled, false);
+
+    const output = readCsv(outputUri);
+    assert.deepEqual(output.meta.fields, [...(telco.meta.fields ?? []), ...ADDED]);
+    assert.equal(output.data.length, telco.data.length);
+    const expected = await predict(stack.scoringUrl, telco.data);
+    output.data.forEach((row, i) => {
+      const input = telco.data[i] as Row;
+      for (const column of telco.meta.fields ?? []) assert.equal(row[column], input[column], `row ${i + 1} ${column}`);
+      const want = expected[i] as { probability: number; label: number };
+      assert.ok(Math.abs(Number(row.prediction_probability) - want.probability) <= 1e-6, `row ${i + 1}`);
+      assert.equal(Number(row.prediction_label), want.label, `row ${i + 1}`);
+      assert.equal(Number(row.model_version), version);
+    });
+    const progress = await handle.query(batchScoreProgressQuery);
+    assert.equal(progress.phase, 'done');
+    assert.equal(progress.rowsDone, telco.data.length);
+    assert.equal(progress.chunksDone, 8);
+    assert.equal(progress.chunksTotal, 8);
+  });
+
+  it('fails a missing input at once, typed and on the first attempt, before scoring anything', async () => {
+    const handle = await start({ inputUri: join(dir, 'no-such-file.csv') });
+    const { failure } = await activityFailureOf(handle);
+    assert.equal(failure.type, 'DataAccessError');
+    assert.match(failure.message, /no such file/);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const started = events.filter((e) => e.activityTaskStartedEventAttributes);
+    assert.deepEqual(
+      started.map((e) => e.activityTaskStartedEventAttributes?.attempt),
+      [1],
+    );
+    assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes).length, 1);
+  });
+
+  it('refuses an input or an output outside the data roots', async () => {
+    const input = await activityFailureOf(await start({ inputUri: '/etc/hostname' }));
+    assert.equal(input.failure.type, 'DataAccessError');
+    assert.match(input.failure.message, /inputUri "\/etc\/hostname" is outside the folders/);
+    const output = await activityFailureOf(await start({ outputUri: '/usr/share/scores.csv' }));
+    assert.equal(output.failure.type, 'DataAccessError');
+    assert.match(output.failure.message, /outputUri "\/usr\/share\/scores.csv" is outside the folders/);
+  });
+
+  it('fails an input that breaks the schema before any activity runs', async () => {
+    const handle = await start({ chunkRows: 0, outputUri: 'scores.txt' });
+    const error = await handle.result().then(
+      () => assert.fail('the run should fail'),
+      (err: unknown) => err,
+    );
+    assert.ok(error instanceof WorkflowFailedError);
+    assert.ok(error.cause instanceof ApplicationFailure);
+    assert.equal(error.cause.type, 'InvalidInputError');
+    assert.match(error.cause.message, /chunkRows/);
+    const events = (await handle.fetchHistory()).events ?? [];
+    assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes).length, 0);
+  });
+
+  it('writes rows that fail validation to a rejects file with row, column and reason, and scores the rest', async () => {
+    const lines = telcoText.trimEnd().split('\n').slice(0, 2001);
+    const header = (lines[0] as string).split(',');
+    const set = (line: number, column: string, value: string) => {
+      const cells = (lines[line] as string).split(',');
+      cells[header.indexOf(column)] = value;
+      lines[line] = cells.join(',');
+    };
+    set(10, 'Contract', 'Weekly');
+    set(20, 'tenure', 'twelve');
+    set(30, 'MonthlyCharges', 'n/a');
+    lines[40] = (lines[40] as string).split(',').slice(0, 5).join(',');
+    const path = join(dir, 'some-bad.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+
+    const result = await (await start({ inputUri: path, chunkRows: 500 })).result();
+    assert.equal(result.rows, 2000);
+    assert.equal(result.rejectedRows, 4);
+    assert.equal(result.scoredRows, 1996);
+    assert.equal(readCsv(result.outputUri).data.length, 1996);
+    assert.ok(result.rejectsUri);
+    const rejects = readCsv(result.rejectsUri);
+    assert.deepEqual(rejects.meta.fields, ['row', 'id', 'column', 'reason']);
+    const byRow = new Map<string, Row[]>();
+    for (const reject of rejects.data)
+      byRow.set(reject.row as string, [...(byRow.get(reject.row as string) ?? []), reject]);
+    assert.deepEqual([...byRow.keys()], ['10', '20', '30', '40']);
+    const first = byRow.get('10')?.[0];
+    assert.equal(first?.column, 'Contract');
+    assert.match(first?.reason ?? '', /unseen category "Weekly"/);
+    assert.equal(first?.id, (lines[10] as string).split(',')[0]);
+    assert.equal(byRow.get('20')?.[0]?.column, 'tenure');
+    assert.match(byRow.get('20')?.[0]?.reason ?? '', /must be a number or blank, got "twelve"/);
+    assert.equal(byRow.get('30')?.[0]?.column, 'MonthlyCharges');
+    assert.ok(
+      (byRow.get('40') ?? []).some((reject) => reject.column === 'Churn' || /missing column/.test(reject.reason ?? '')),
+    );
+  });
+
+  it('fails the run above maxErrorRate with a typed failure that counts the rejects and names the commonest reasons', async () => {
+    const lines = telcoText.trimEnd().split('\n').slice(0, 1001);
+    const contract = (lines[0] as string).split(',').indexOf('Contract');
+    for (let line = 1; line <= 30; line++) {
+      const cells = (lines[line] as string).split(',');
+      cells[contract] = 'Weekly';
+      lines[line] = cells.join(',');
+    }
+    const path = join(dir, 'many-bad.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const outputUri = join(dir, 'many-bad-scored.csv');
+    const handle = await start({ inputUri: path, outputUri, maxErrorRate: 0.02, chunkRows: 250 });
+    const error = await handle.result().then(
+      () => assert.fail('the run should fail'),
+      (err: unknown) => err,
+    );
+    assert.ok(error instanceof WorkflowFailedError);
+    assert.ok(error.cause instanceof ApplicationFailure);
+    assert.equal(error.cause.type, 'TooManyRejectsError');
+    assert.equal(error.cause.nonRetryable, true);
+    assert.match(error.cause.message, /30 of 1000 rows \(3\.00%\) failed validation, more than maxErrorRate 2% allows/);
+    assert.match(error.cause.message, /unseen category in "Contract" \(30 rows\)/);
+    const details = error.cause.details?.[0] as { rejectedRows: number; rejectsUri: string };
+    assert.equal(details.rejectedRows, 30);
+    assert.equal(readCsv(details.rejectsUri).data.length, 30);
+    assert.throws(() => readFileSync(outputUri), /ENOENT/);
+  });
+});
