@@ -3,8 +3,8 @@
 // scikit-learn (read_csv, the same logistic-regression pipeline fitted on the same training rows,
 // predict_proba, to_csv; bench/anchors/pandas_batch.py). Wall time and peak RSS of each, side by side.
 // Goal: at most half of pandas + scikit-learn's time, the worker's RSS under 1 GB.
-// The worker's peak is its kernel high-water mark (VmHWM), reset after training so it is the batch
-// run's alone; Python's is the scoring process's ru_maxrss (fitting runs in a process before it).
+// The batch runs on a fresh worker process (the one that trained is stopped); its peak is the kernel
+// high-water mark (VmHWM), reset once the worker polls so it is the batch run's alone; Python's is the scoring process's ru_maxrss (fitting runs in a process before it).
 // Usage: npm run bench:batch [-- --rows 1000000 --chunk-rows 100000 --cpu-prof]
 // Python: MLCYCLE_BENCH_PYTHON (default python3) with pandas and scikit-learn installed.
 import { type Client } from '@temporalio/client';
@@ -32,6 +32,7 @@ const MODEL = 'bench-churn';
 const ROOT = resolve(__dirname, '..');
 const PYTHON = process.env.MLCYCLE_BENCH_PYTHON || 'python3';
 const RESULTS = join(__dirname, 'results');
+const PROFILE_DIR = join(tmpdir(), 'mlcycle-batch-profiles');
 
 const seconds = (since: number): number => Number(((performance.now() - since) / 1000).toFixed(2));
 
@@ -44,9 +45,9 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 
 /** `mlcycle worker` on its own task queue, from source; resolves once it polls. */
 async function startWorker(address: string, home: string, dataRoot: string, taskQueue: string): Promise<ChildProcess> {
-  const profileDir = join(RESULTS, 'profiles');
-  if (cpuProf) mkdirSync(profileDir, { recursive: true });
-  const worker = spawn(process.execPath, [join(ROOT, 'bin', 'mlcycle.cjs'), 'worker'], {
+  // Not in NODE_OPTIONS, which refuses --cpu-prof; threads the worker starts inherit it.
+  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const worker = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'mlcycle.cjs'), 'worker'], {
     env: {
       ...process.env,
       MLCYCLE_FROM_SOURCE: '1',
@@ -56,7 +57,6 @@ async function startWorker(address: string, home: string, dataRoot: string, task
       MLCYCLE_DATA_ROOTS: dataRoot,
       MLCYCLE_LOG_LEVEL: 'warn',
       MLCYCLE_LOG_FORMAT: 'text',
-      ...(cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -71,6 +71,14 @@ async function startWorker(address: string, home: string, dataRoot: string, task
     }, 100);
   });
   return worker;
+}
+
+/** SIGINT drains the worker and lets --cpu-prof write its profile. */
+async function stopWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null) return;
+  const exited = once(worker, 'exit');
+  worker.kill('SIGINT');
+  await exited;
 }
 
 async function runBatch(
@@ -175,6 +183,9 @@ async function main(): Promise<void> {
     console.log(
       `trained ${MODEL} v${trained.version} on ${TRAIN_ROWS} rows (ROC AUC ${trained.metrics.rocAuc.toFixed(3)})`,
     );
+    // The batch runs on a fresh worker process, so what training left in the heap is not counted.
+    await stopWorker(worker);
+    worker = await startWorker(env.address, join(dir, 'home'), dir, taskQueue);
     const rssBeforeMb = procStatusMb(worker.pid ?? 0, 'VmRSS');
 
     const outputPath = join(dir, 'scored.csv');
@@ -249,14 +260,10 @@ async function main(): Promise<void> {
     writeFileSync(join(RESULTS, file), `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written bench/results/${file}`);
   } finally {
-    if (worker && worker.exitCode === null) {
-      // SIGINT drains the worker and lets --cpu-prof write its profile.
-      const exited = once(worker, 'exit');
-      worker.kill('SIGINT');
-      await exited;
-    }
+    if (worker) await stopWorker(worker);
     await env.teardown();
     rmSync(dir, { recursive: true, force: true });
+    if (cpuProf) console.log(`CPU profiles of the worker and its threads in ${PROFILE_DIR} (open in Chrome DevTools)`);
   }
 }
 
