@@ -95,12 +95,13 @@ export async function batchScore(rawInput: BatchScoreInput): Promise<BatchScoreR
   const maxErrorRate = input.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
   const parts = await scoreChunks(plan, chunks, progress, maxErrorRate);
 
+  // The join reads the parts, the log their samples: independent, so both at once.
   progress.phase = 'joining';
   showDetails(progress);
-  const joined = await joinBatchParts({ plan, parts });
-  progress.phase = 'logging';
-  showDetails(progress);
-  const { loggedRows } = await logBatchSample({ plan, parts });
+  const [joined, { loggedRows }] = await Promise.all([
+    joinBatchParts({ plan, parts }),
+    logBatchSample({ plan, parts }),
+  ]);
   await removeBatchParts({ workDir: plan.workDir });
 
   progress.phase = 'done';

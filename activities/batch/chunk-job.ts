@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchChunk, BatchFiles, ChunkResult, RejectReasonCount } from '../../contracts/batch-activities';
-import { sha256File } from '../../data/sha256';
 import { parseNumeric } from '../../models/features';
 import { createRng } from '../../models/random';
 import type { FeatureSpec } from '../../models/types';
 import type { OnnxScorer } from '../../models/onnx-scorer';
 import { cellText, csvField } from './csv-records';
+import { HashingFile } from './hashing-file';
 import { FeedBuilder, type RowProblem } from './row-checker';
 import { openPartWriter, type ScoredRow } from './part-writers';
 import { openRowSource } from './row-sources';
@@ -56,7 +56,7 @@ export async function scoreChunk(
   const suffix = `.${randomUUID()}.tmp`;
   const source = await openRowSource(plan, chunk);
   const part = await openPartWriter(files.part + suffix, plan, source.elements);
-  const rejects = await open(files.rejects + suffix, 'wx');
+  const rejects = await HashingFile.create(files.rejects + suffix);
   const builder = new FeedBuilder(model.spec, model.scorer.inputNames, plan.header, SCORE_ROWS);
   const sample = new LogSample(plan, chunk, model.spec);
   const idAt = plan.idColumn === null ? -1 : plan.header.indexOf(plan.idColumn);
@@ -94,20 +94,17 @@ export async function scoreChunk(
     }
     if (builder.rows > 0) await flush();
     callbacks.onProgress(done + rejected);
-  } finally {
-    await part.close();
-    await rejects.close();
+  } catch (error) {
+    await Promise.all([part.close().catch(() => undefined), rejects.abandon()]);
+    throw error;
   }
-  const logged = await sample.write(files.log + suffix);
+  const partSha256 = await part.close();
+  const rejectsSha256 = await rejects.close();
+  const { rows: logged, sha256: logSha256 } = await sample.write(files.log + suffix);
   await Promise.all([
     rename(files.part + suffix, files.part),
     rename(files.rejects + suffix, files.rejects),
     rename(files.log + suffix, files.log),
-  ]);
-  const [partSha256, rejectsSha256, logSha256] = await Promise.all([
-    sha256File(files.part),
-    sha256File(files.rejects),
-    sha256File(files.log),
   ]);
   return {
     index: chunk.index,
@@ -199,9 +196,10 @@ class LogSample {
     }
   }
 
-  async write(path: string): Promise<number> {
+  /** Writes the sample as JSON lines; returns how many rows and the file's sha256. */
+  async write(path: string): Promise<{ rows: number; sha256: string }> {
     const columns = this.spec.inputs.map((input) => ({ ...input, at: this.plan.header.indexOf(input.name) }));
-    const file = await open(path, 'wx');
+    const file = await HashingFile.create(path);
     try {
       let text = '';
       for (const { row, probability, values } of this.rows.sort((a, b) => a.row - b.row)) {
@@ -211,10 +209,11 @@ class LogSample {
         text += `${JSON.stringify(line)}\n`;
       }
       await file.write(text);
-    } finally {
-      await file.close();
+    } catch (error) {
+      await file.abandon();
+      throw error;
     }
-    return this.rows.length;
+    return { rows: this.rows.length, sha256: await file.close() };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Context, log } from '@temporalio/activity';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SchemaElement } from 'hyparquet';
 import type { JoinBatchInput, JoinBatchResult } from '../../contracts/batch-activities';
@@ -9,6 +9,7 @@ import { ArtifactIntegrityError } from '../../core/errors';
 import { sha256File } from '../../data/sha256';
 import { writeJsonFile } from '../run-files';
 import { REJECTS_HEADER, rejectsPathOf } from './formats';
+import { HashingFile } from './hashing-file';
 import { openParquet, ParquetFileWriter } from './parquet-files';
 import { csvHeaderLine, outputSchema } from './part-writers';
 
@@ -60,12 +61,11 @@ async function finishedJoin(manifest: string): Promise<JoinBatchResult | undefin
   return intact ? result : undefined;
 }
 
-/** Writes through `write` to a temporary file beside `path`, then renames it over `path`; returns the sha256. */
-async function writeAtomically(path: string, write: (temporary: string) => Promise<void>): Promise<string> {
+/** Writes through `write` (which returns the sha256) to a temporary file beside `path`, then renames it over `path`. */
+async function writeAtomically(path: string, write: (temporary: string) => Promise<string>): Promise<string> {
   const temporary = `${path}.${randomUUID()}.tmp`;
   try {
-    await write(temporary);
-    const sha256 = await sha256File(temporary);
+    const sha256 = await write(temporary);
     await rename(temporary, path);
     return sha256;
   } catch (error) {
@@ -74,7 +74,7 @@ async function writeAtomically(path: string, write: (temporary: string) => Promi
   }
 }
 
-function joinCsv(path: string, plan: JoinBatchInput['plan'], parts: JoinBatchInput['parts']): Promise<void> {
+function joinCsv(path: string, plan: JoinBatchInput['plan'], parts: JoinBatchInput['parts']): Promise<string> {
   return concatenate(
     path,
     csvHeaderLine(plan),
@@ -83,8 +83,8 @@ function joinCsv(path: string, plan: JoinBatchInput['plan'], parts: JoinBatchInp
 }
 
 /** `head`, then every file's bytes in order, each checked against its digest as it is copied. */
-async function concatenate(path: string, head: string, files: { path: string; sha256: string }[]): Promise<void> {
-  const out = await open(path, 'wx');
+async function concatenate(path: string, head: string, files: { path: string; sha256: string }[]): Promise<string> {
+  const out = await HashingFile.create(path);
   try {
     await out.write(head);
     for (const file of files) {
@@ -96,12 +96,18 @@ async function concatenate(path: string, head: string, files: { path: string; sh
       checkDigest(file.path, hash.digest('hex'), file.sha256);
       Context.current().heartbeat();
     }
-  } finally {
-    await out.close();
+  } catch (error) {
+    await out.abandon();
+    throw error;
   }
+  return out.close();
 }
 
-async function joinParquet(path: string, plan: JoinBatchInput['plan'], parts: JoinBatchInput['parts']): Promise<void> {
+async function joinParquet(
+  path: string,
+  plan: JoinBatchInput['plan'],
+  parts: JoinBatchInput['parts'],
+): Promise<string> {
   const writer = await ParquetFileWriter.create(path, outputSchema(plan, await inputElements(plan)));
   try {
     for (const part of parts) {
@@ -115,9 +121,11 @@ async function joinParquet(path: string, plan: JoinBatchInput['plan'], parts: Jo
       }
       Context.current().heartbeat();
     }
-  } finally {
-    await writer.close();
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    throw error;
   }
+  return writer.close();
 }
 
 async function inputElements(plan: JoinBatchInput['plan']): Promise<SchemaElement[] | undefined> {

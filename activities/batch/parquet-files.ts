@@ -3,12 +3,12 @@
 // the writer writes row group by row group, so neither a chunk nor the join holds more than a chunk.
 // @dsnp/parquetjs needs Node 24, and parquet-wasm needs apache-arrow beside it for the same job.
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { InvalidDataError } from '../../core/errors';
 import { openRegularFile } from '../../data/open-regular-file';
+import { HashingFile } from './hashing-file';
 
 /** A Parquet file opened for reading ranges of it; `close` when done. */
 export interface ParquetSource {
@@ -85,13 +85,14 @@ export class ParquetFileWriter {
   private readonly writer: ParquetWriter;
 
   private constructor(
-    private readonly file: FileHandle,
+    private readonly file: HashingFile,
     /** The columns, without the schema's root. */
     readonly elements: SchemaElement[],
   ) {
     const schema: SchemaElement[] = [{ name: 'root', num_children: elements.length }, ...elements];
     const bytes = this.bytes;
     const flush = async () => {
+      // The writer encodes nothing more until this resolves, so the buffer is reused only after the write.
       await this.file.write(new Uint8Array(bytes.buffer, 0, bytes.index));
       bytes.index = 0;
     };
@@ -100,7 +101,7 @@ export class ParquetFileWriter {
   }
 
   static async create(path: string, elements: SchemaElement[]): Promise<ParquetFileWriter> {
-    return new ParquetFileWriter(await open(path, 'wx'), elements);
+    return new ParquetFileWriter(await HashingFile.create(path), elements);
   }
 
   async write(columns: ParquetColumn[]): Promise<void> {
@@ -110,12 +111,15 @@ export class ParquetFileWriter {
     await this.writer.write({ columnData, rowGroupSize: rows });
   }
 
-  async close(): Promise<void> {
+  /** Writes the footer, closes the file and returns its sha256. */
+  async close(): Promise<string> {
     try {
       await this.writer.finish();
-    } finally {
-      await this.file.close();
+    } catch (error) {
+      await this.file.abandon();
+      throw error;
     }
+    return this.file.close();
   }
 }
 

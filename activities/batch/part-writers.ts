@@ -1,8 +1,7 @@
-import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
 import type { SchemaElement } from 'hyparquet';
 import type { BatchFiles } from '../../contracts/batch-activities';
 import { csvField } from './csv-records';
+import { HashingFile } from './hashing-file';
 import { OUTPUT_COLUMNS } from './formats';
 import { ParquetFileWriter, STRING_ELEMENT, outputElement, type ParquetColumn } from './parquet-files';
 
@@ -16,7 +15,8 @@ export interface ScoredRow {
 /** Writes a chunk's scored rows in the output format; `close` before the file is used. */
 export interface PartWriter {
   write(rows: readonly ScoredRow[], probabilities: Float32Array, threshold: number): Promise<void>;
-  close(): Promise<void>;
+  /** Closes the part and returns its sha256. */
+  close(): Promise<string>;
 }
 
 export async function openPartWriter(
@@ -25,7 +25,7 @@ export async function openPartWriter(
   inputElements: SchemaElement[] | undefined,
 ): Promise<PartWriter> {
   return plan.outputFormat === 'csv'
-    ? new CsvPartWriter(await open(path, 'wx'), plan)
+    ? new CsvPartWriter(await HashingFile.create(path), plan)
     : new ParquetPartWriter(await ParquetFileWriter.create(path, outputSchema(plan, inputElements)), plan.version);
 }
 
@@ -59,7 +59,7 @@ class CsvPartWriter implements PartWriter {
   private readonly separator: string;
 
   constructor(
-    private readonly file: FileHandle,
+    private readonly file: HashingFile,
     private readonly plan: BatchFiles,
   ) {
     this.separator = outputSeparator(plan);
@@ -78,7 +78,7 @@ class CsvPartWriter implements PartWriter {
     await this.file.write(text);
   }
 
-  close(): Promise<void> {
+  close(): Promise<string> {
     return this.file.close();
   }
 }
@@ -106,7 +106,7 @@ class ParquetPartWriter implements PartWriter {
     await this.writer.write(columns);
   }
 
-  close(): Promise<void> {
+  close(): Promise<string> {
     return this.writer.close();
   }
 }

@@ -1,18 +1,27 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { parquetReadObjects } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { loadWorkflowBundle } from '../../workers/workflow-bundle';
 import { NO_LOG_HEADER } from '../../contracts/http';
 import type { BatchScoreInput } from '../../contracts/batch';
 import type { batchScore, mlLifecycle } from '../../workflows';
 import { batchScoreProgressQuery } from '../../workflows/batch-score';
 import { activityFailureOf } from '../helpers/failures';
-import { TELCO_CSV, tempHome } from '../helpers/paths';
+import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait-for';
 
 type Row = Record<string, string>;
 const NUMERIC = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);
@@ -63,6 +72,8 @@ describe('batchScore on the real stack', () => {
     await stack?.stop();
   });
 
+  const loggedRows = () => stack.predictionLogReader.readWindow('telco-churn', { to: Date.now() }).rows;
+
   const start = (input: Partial<BatchScoreInput>): Promise<WorkflowHandle<typeof batchScore>> =>
     stack.env.client.workflow.start<typeof batchScore>('batchScore', {
       taskQueue: stack.taskQueue,
@@ -72,8 +83,10 @@ describe('batchScore on the real stack', () => {
 
   it('scores every Telco row as /predict does, to 1e-6, keeping every input column and naming the version in every row', async () => {
     const outputUri = join(dir, 'telco-scored.csv');
+    const loggedBefore = loggedRows();
     const handle = await start({ inputUri: pathToFileURL(TELCO_CSV).href, outputUri, chunkRows: 1000 });
     const result = await handle.result();
+    assert.equal(loggedRows() - loggedBefore, telco.data.length);
     assert.equal(result.version, version);
     assert.equal(result.rows, telco.data.length);
     assert.equal(result.scoredRows, telco.data.length);
@@ -204,5 +217,176 @@ describe('batchScore on the real stack', () => {
     assert.equal(details.rejectedRows, 30);
     assert.equal(readCsv(details.rejectsUri).data.length, 30);
     assert.throws(() => readFileSync(outputUri), /ENOENT/);
+    await saveHistory(handle, 'batch-score-rejected-history.json');
+  });
+
+  it('reads and writes Parquet, keeping column types, with the same scores as /predict', async () => {
+    const parquetIn = join(dir, 'telco.parquet');
+    writeTelcoParquet(parquetIn, telco.data);
+    const expected = await predict(stack.scoringUrl, telco.data);
+    const check = (probabilities: number[], labels: number[]) => {
+      assert.equal(probabilities.length, telco.data.length);
+      probabilities.forEach((p, i) =>
+        assert.ok(Math.abs(p - (expected[i]?.probability ?? NaN)) <= 1e-6, `row ${i + 1}`),
+      );
+      labels.forEach((label, i) => assert.equal(label, expected[i]?.label, `row ${i + 1}`));
+    };
+
+    const parquetOut = join(dir, 'telco-scored.parquet');
+    const both = await (await start({ inputUri: parquetIn, outputUri: parquetOut, chunkRows: 2000 })).result();
+    assert.equal(both.scoredRows, telco.data.length);
+    const rows = await readParquet(parquetOut);
+    assert.deepEqual(Object.keys(rows[0] ?? {}), [...(telco.meta.fields ?? []), ...ADDED]);
+    check(
+      rows.map((row) => row.prediction_probability as number),
+      rows.map((row) => row.prediction_label as number),
+    );
+    assert.equal(typeof rows[0]?.tenure, 'number');
+    assert.equal(rows[0]?.customerID, telco.data[0]?.customerID);
+    assert.ok(rows.every((row) => row.model_version === version));
+    assert.equal(rows.filter((row) => row.TotalCharges === null).length, 11);
+
+    const csvOut = join(dir, 'from-parquet.csv');
+    await (await start({ inputUri: parquetIn, outputUri: csvOut, chunkRows: 3000 })).result();
+    const fromParquet = readCsv(csvOut);
+    check(
+      fromParquet.data.map((row) => Number(row.prediction_probability)),
+      fromParquet.data.map((row) => Number(row.prediction_label)),
+    );
+
+    const toParquet = join(dir, 'from-csv.parquet');
+    await (await start({ inputUri: TELCO_CSV, outputUri: toParquet, chunkRows: 3000 })).result();
+    const fromCsv = await readParquet(toParquet);
+    assert.equal(fromCsv[0]?.tenure, telco.data[0]?.tenure, 'CSV cells stay text');
+    check(
+      fromCsv.map((row) => row.prediction_probability as number),
+      fromCsv.map((row) => row.prediction_label as number),
+    );
+  });
+
+  it('loses nothing when a worker is stopped mid-batch: another worker resumes and every row is in the output once', async () => {
+    const copies = 10;
+    const [head, ...body] = telcoText.trimEnd().split('\n');
+    const lines: string[] = [head ?? ''];
+    for (let copy = 0; copy < copies; copy++) lines.push(...body.map((line) => `${copy}-${line}`));
+    const path = join(dir, 'telco-x10.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const outputUri = join(dir, 'telco-x10-scored.csv');
+    const taskQueue = `${stack.taskQueue}-resume`;
+
+    // Worker A scores three chunks, then every chunk it takes hangs until the worker stops.
+    let scoredOnA = 0;
+    const real = createActivities(activityDeps(stack));
+    const activities = {
+      ...real,
+      scoreBatchChunk: async (input: Parameters<typeof real.scoreBatchChunk>[0]) => {
+        if (scoredOnA >= 3) await Context.current().cancelled;
+        scoredOnA++;
+        return real.scoreBatchChunk(input);
+      },
+    };
+    const workerA = await batchWorker(stack, taskQueue, 'worker-a', activities);
+    const runningA = workerA.run();
+    const handle = await stack.env.client.workflow.start<typeof batchScore>('batchScore', {
+      taskQueue,
+      workflowId: `batch-e2e-resume`,
+      args: [{ modelName: 'telco-churn', inputUri: path, outputUri, chunkRows: 5000 }],
+    });
+    await waitFor(async () => (await handle.query(batchScoreProgressQuery)).chunksDone === 3, {
+      timeoutMs: 60_000,
+      what: 'worker A to finish three chunks',
+    });
+    const midway = await handle.query(batchScoreProgressQuery);
+    assert.equal(midway.chunksTotal, 15);
+    workerA.shutdown();
+    await runningA;
+
+    const workerB = await batchWorker(stack, taskQueue, 'worker-b', createActivities(activityDeps(stack)));
+    const result = await workerB.runUntil(handle.result());
+    assert.equal(result.rows, body.length * copies);
+    assert.equal(result.scoredRows, body.length * copies);
+    assert.equal(result.logSampled, true);
+    assert.ok(Math.abs(result.loggedRows - 50_000) <= 15, String(result.loggedRows));
+
+    const output = readCsv(outputUri).data;
+    assert.equal(output.length, body.length * copies);
+    const ids = output.map((row) => row.customerID);
+    assert.equal(new Set(ids).size, ids.length, 'no row twice');
+    assert.deepEqual(
+      ids,
+      lines.slice(1).map((line) => line.split(',')[0]),
+      'every row, in input order',
+    );
+
+    const completedBy = new Map<string, number>();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const chunkEvents = new Set(
+      events
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scoreBatchChunk')
+        .map((e) => Number(e.eventId)),
+    );
+    for (const event of events) {
+      const completed = event.activityTaskCompletedEventAttributes;
+      if (!completed || !chunkEvents.has(Number(completed.scheduledEventId))) continue;
+      const identity = completed.identity ?? '';
+      completedBy.set(identity, (completedBy.get(identity) ?? 0) + 1);
+    }
+    assert.deepEqual(Object.fromEntries(completedBy), { 'worker-a': 3, 'worker-b': 12 });
+    await saveHistory(handle, 'batch-score-resumed-history.json');
   });
 });
+
+/** Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose. */
+async function saveHistory(handle: WorkflowHandle, file: string): Promise<void> {
+  mkdirSync(TEST_OUTPUT, { recursive: true });
+  writeFileSync(join(TEST_OUTPUT, file), historyToJSON(await handle.fetchHistory()));
+}
+
+/** The Telco rows as Parquet with typed columns: integers, doubles (blank TotalCharges as null), strings. */
+function writeTelcoParquet(path: string, rows: Row[]): void {
+  const types: Record<string, 'INT32' | 'DOUBLE'> = {
+    SeniorCitizen: 'INT32',
+    tenure: 'INT32',
+    MonthlyCharges: 'DOUBLE',
+    TotalCharges: 'DOUBLE',
+  };
+  const columns = Object.keys(rows[0] ?? {}).map((name) => {
+    const type = types[name];
+    const data = rows.map((row) => {
+      const value = row[name] ?? '';
+      if (type === undefined) return value;
+      return value.trim() === '' ? null : Number(value);
+    });
+    return { name, data, type: type ?? ('STRING' as const) };
+  });
+  writeFileSync(path, new Uint8Array(parquetWriteBuffer({ columnData: columns })));
+}
+
+async function readParquet(path: string): Promise<Record<string, unknown>[]> {
+  const bytes = readFileSync(path);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return parquetReadObjects({ file });
+}
+
+function activityDeps(stack: TestStack): ActivityDeps {
+  return {
+    registry: stack.registry,
+    predictionLog: stack.predictionLogReader,
+    home: stack.home,
+    dataRoots: [stack.home, dirname(TELCO_CSV), tmpdir()],
+    scoringUrl: stack.scoringUrl,
+    packageVersion: 'test',
+    gitCommit: null,
+  };
+}
+
+async function batchWorker(stack: TestStack, taskQueue: string, identity: string, activities: object): Promise<Worker> {
+  return Worker.create({
+    connection: stack.env.nativeConnection,
+    taskQueue,
+    identity,
+    workflowBundle: await loadWorkflowBundle(),
+    activities,
+    maxConcurrentActivityTaskExecutions: 2,
+  });
+}

@@ -33,4 +33,12 @@ describe('workflow replay', () => {
   it('replays a recorded driftMonitor history that waited for its retrain to serve, without nondeterminism', async () => {
     await replay('drift-monitor-retrained-history.json', 'drift-monitor-telco-churn');
   });
+
+  it('replays a recorded batchScore history whose first worker stopped mid-batch, without nondeterminism', async () => {
+    await replay('batch-score-resumed-history.json', 'batch-e2e-resume');
+  });
+
+  it('replays a recorded batchScore history that failed on its error rate, without nondeterminism', async () => {
+    await replay('batch-score-rejected-history.json', 'batch-e2e-7');
+  });
 });
