@@ -12,13 +12,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BatchScoreInput, BatchScoreProgress, BatchScoreResult } from '../contracts/batch';
 import { writeTelcoSample } from '../data/sample-generator';
 import { progressLine } from '../cli/batch-progress';
 import { startTestTemporal } from '../test/helpers/temporal';
 import type { mlLifecycle } from '../workflows';
+import { writeWorkflowBundle } from '../workers/workflow-bundle';
 
 const argValue = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
@@ -44,7 +45,13 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** `mlcycle worker` on its own task queue, from source; resolves once it polls. */
-async function startWorker(address: string, home: string, dataRoot: string, taskQueue: string): Promise<ChildProcess> {
+async function startWorker(
+  address: string,
+  home: string,
+  dataRoot: string,
+  taskQueue: string,
+  workflowBundle: string,
+): Promise<ChildProcess> {
   // Not in NODE_OPTIONS, which refuses --cpu-prof; threads the worker starts inherit it.
   const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const worker = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'mlcycle.cjs'), 'worker'], {
@@ -55,6 +62,8 @@ async function startWorker(address: string, home: string, dataRoot: string, task
       MLCYCLE_HOME: home,
       MLCYCLE_TASK_QUEUE: taskQueue,
       MLCYCLE_DATA_ROOTS: dataRoot,
+      // As production workers start: without webpack in the process (scripts/build-workflow-bundle.ts).
+      MLCYCLE_WORKFLOW_BUNDLE: workflowBundle,
       MLCYCLE_LOG_LEVEL: 'warn',
       MLCYCLE_LOG_FORMAT: 'text',
     },
@@ -81,14 +90,22 @@ async function stopWorker(worker: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** User + system CPU seconds of a process, all its threads, from /proc/PID/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // Fields 14 and 15 of the file (utime, stime); the split above starts at field 3.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function runBatch(
   client: Client,
   taskQueue: string,
   input: BatchScoreInput,
   workerPid: number,
-): Promise<{ result: BatchScoreResult; wallSeconds: number; peakRssMb: number }> {
+): Promise<{ result: BatchScoreResult; wallSeconds: number; cpuSeconds: number; peakRssMb: number }> {
   // From here the worker's high-water mark is the batch run's alone (5 = reset VmHWM, Linux ≥ 4.0).
   writeFileSync(`/proc/${workerPid}/clear_refs`, '5');
+  const cpuBefore = cpuSeconds(workerPid);
   const started = performance.now();
   const handle = await client.workflow.start('batchScore', {
     taskQueue,
@@ -96,26 +113,39 @@ async function runBatch(
     args: [input],
   });
   let lastPhase = '';
+  // One query at a time, awaited before returning: a retry firing after the connection closes would throw.
+  let querying: Promise<void> = Promise.resolve();
+  let busy = false;
   const poll = setInterval(() => {
-    handle
+    if (busy) return;
+    busy = true;
+    querying = handle
       .query<BatchScoreProgress>('progress')
       .then((progress) => {
         const key = `${progress.phase}/${progress.chunksDone}`;
         if (key !== lastPhase) console.log(`${seconds(started).toFixed(1)} s  ${progressLine(progress)}`);
         lastPhase = key;
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => (busy = false));
   }, 250);
   try {
     const result = (await handle.result()) as BatchScoreResult;
-    return { result, wallSeconds: seconds(started), peakRssMb: procStatusMb(workerPid, 'VmHWM') };
+    return {
+      result,
+      wallSeconds: seconds(started),
+      cpuSeconds: Number((cpuSeconds(workerPid) - cpuBefore).toFixed(2)),
+      peakRssMb: procStatusMb(workerPid, 'VmHWM'),
+    };
   } finally {
     clearInterval(poll);
+    await querying;
   }
 }
 
 interface AnchorRun {
   seconds: number;
+  cpuSeconds: number;
   readSeconds: number;
   predictSeconds: number;
   writeSeconds: number;
@@ -174,7 +204,10 @@ async function main(): Promise<void> {
     console.log(`generated ${rows} rows (${inputMb} MB) and ${TRAIN_ROWS} training rows in ${seconds(started)} s`);
 
     const taskQueue = `bench-batch-${process.pid}`;
-    worker = await startWorker(env.address, join(dir, 'home'), dir, taskQueue);
+    const workflowBundle = join(dir, 'workflow-bundle.js');
+    await writeWorkflowBundle(workflowBundle);
+    const startOurWorker = () => startWorker(env.address, join(dir, 'home'), dir, taskQueue, workflowBundle);
+    worker = await startOurWorker();
     const trained = await env.client.workflow.execute<typeof mlLifecycle>('mlLifecycle', {
       taskQueue,
       workflowId: `bench-batch-train-${Date.now()}`,
@@ -185,7 +218,7 @@ async function main(): Promise<void> {
     );
     // The batch runs on a fresh worker process, so what training left in the heap is not counted.
     await stopWorker(worker);
-    worker = await startWorker(env.address, join(dir, 'home'), dir, taskQueue);
+    worker = await startOurWorker();
     const rssBeforeMb = procStatusMb(worker.pid ?? 0, 'VmRSS');
 
     const outputPath = join(dir, 'scored.csv');
@@ -211,16 +244,17 @@ async function main(): Promise<void> {
 
     const ratio = batch.wallSeconds / anchor.wallSeconds;
     const rowsPerSecond = (wall: number) => Math.round(rows / wall);
-    console.log(`\n${rows} rows CSV → CSV               wall s   rows/s   peak RSS MB`);
+    const line = (name: string, wall: number, cpu: number, rss: number): string =>
+      `${name.padEnd(32)}${wall.toFixed(1).padStart(8)}${cpu.toFixed(1).padStart(8)}${String(rowsPerSecond(wall)).padStart(10)}${String(rss).padStart(13)}`;
+    console.log(`\n${`${rows} rows, CSV → CSV`.padEnd(32)}  wall s   CPU s    rows/s  peak RSS MB`);
     console.log(
-      `batchScore (${cpus().length} cores, 1 worker) ${batch.wallSeconds.toFixed(1).padStart(9)} ${String(rowsPerSecond(batch.wallSeconds)).padStart(8)} ${String(batch.peakRssMb).padStart(13)}`,
+      line(`batchScore (1 worker, ${cpus().length} cores)`, batch.wallSeconds, batch.cpuSeconds, batch.peakRssMb),
     );
+    console.log(line('pandas + scikit-learn', anchor.wallSeconds, anchor.cpuSeconds, anchor.peakRssMb));
     console.log(
-      `pandas + scikit-learn       ${anchor.wallSeconds.toFixed(1).padStart(9)} ${String(rowsPerSecond(anchor.wallSeconds)).padStart(8)} ${String(anchor.peakRssMb).padStart(13)}`,
-    );
-    console.log(
-      `batchScore / anchor: ${ratio.toFixed(2)} (goal ≤ 0.5); worker peak RSS ${batch.peakRssMb} MB (goal < 1024); ` +
-        `mean probability ${batchMean.toFixed(4)} vs ${anchor.meanProbability.toFixed(4)}`,
+      `batchScore / anchor: ${ratio.toFixed(2)} wall, ${(batch.cpuSeconds / anchor.cpuSeconds).toFixed(2)} CPU (goal ≤ 0.5); ` +
+        `worker peak RSS ${batch.peakRssMb} MB (goal < 1024), ${rssBeforeMb} MB idle; ` +
+        `mean probability ${batchMean.toFixed(4)} vs ${anchor.meanProbability.toFixed(4)}; load average ${loadavg()[0]?.toFixed(1)}`,
     );
     const result = {
       at: new Date().toISOString(),
@@ -231,6 +265,7 @@ async function main(): Promise<void> {
       batchScore: {
         wallSeconds: batch.wallSeconds,
         workflowSeconds: batch.result.seconds,
+        workerCpuSeconds: batch.cpuSeconds,
         peakRssMb: batch.peakRssMb,
         workerRssBeforeMb: rssBeforeMb,
         rowsPerSecond: rowsPerSecond(batch.wallSeconds),
@@ -242,6 +277,7 @@ async function main(): Promise<void> {
       pandasSklearn: {
         wallSeconds: anchor.wallSeconds,
         scriptSeconds: anchor.seconds,
+        cpuSeconds: anchor.cpuSeconds,
         readSeconds: anchor.readSeconds,
         predictSeconds: anchor.predictSeconds,
         writeSeconds: anchor.writeSeconds,
@@ -251,6 +287,9 @@ async function main(): Promise<void> {
         versions: anchor.versions,
       },
       ratio: Number(ratio.toFixed(3)),
+      cpuRatio: Number((batch.cpuSeconds / anchor.cpuSeconds).toFixed(3)),
+      // Other work on the machine (other test suites, say) slows both sides; the ratio is the figure to read.
+      loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
       goals: { ratio: 0.5, peakRssMb: 1024 },
       node: process.version,
       cpus: cpus().length,

@@ -6,7 +6,8 @@ Two steps, each its own process, so the scoring step's peak memory is its own:
   score --model MODEL.pkl --data IN.csv --out OUT.csv
                                               read_csv, predict_proba, to_csv with every input column
                                               plus prediction_probability, prediction_label, model_version
-Each prints one JSON line: seconds per phase, total seconds and the process's peak RSS (ru_maxrss).
+Each prints one JSON line: seconds per phase, total seconds, CPU seconds (user + system, every thread)
+and the process's peak RSS (ru_maxrss).
 """
 
 import argparse
@@ -35,6 +36,11 @@ def features(frame):
     for column in NUMERIC:
         out[column] = pd.to_numeric(out[column], errors="coerce")
     return out
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb():
@@ -71,6 +77,7 @@ def score(args):
     with open(args.model, "rb") as model_file:
         pipeline = pickle.load(model_file)
     started = time.perf_counter()
+    cpu_started = cpu_seconds()
     frame = pd.read_csv(args.data, **READ)
     read_done = time.perf_counter()
     probability = pipeline.predict_proba(features(frame))[:, 1]
@@ -87,6 +94,7 @@ def score(args):
         "predictSeconds": round(predict_done - read_done, 2),
         "writeSeconds": round(done - predict_done, 2),
         "seconds": round(done - started, 2),
+        "cpuSeconds": round(cpu_seconds() - cpu_started, 2),
         "peakRssMb": peak_rss_mb(),
         "meanProbability": float(probability.mean()),
     }
