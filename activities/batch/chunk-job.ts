@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchChunk, BatchFiles, ChunkResult, RejectReasonCount } from '../../contracts/batch-activities';
 import { parseNumeric } from '../../models/features';
@@ -12,8 +12,12 @@ import { FeedBuilder, type RowProblem } from './row-checker';
 import { openPartWriter, type ScoredRow } from './part-writers';
 import { openRowSource } from './row-sources';
 
-/** Rows scored in one ONNX call: large enough that the call's fixed cost vanishes, small enough to stay in cache. */
+/**
+ * Rows scored in one ONNX call: large enough that the call's fixed cost vanishes; the rows wait in
+ * memory until then, so a wide file takes fewer (at most `SCORE_CELLS` cells at a time).
+ */
 const SCORE_ROWS = 10_000;
+const SCORE_CELLS = 250_000;
 /** Reject reasons a chunk reports (the rejects file has them all). */
 const REASONS_REPORTED = 20;
 
@@ -24,10 +28,8 @@ export interface ChunkModel {
 }
 
 export interface ChunkCallbacks {
-  /** After every scored block, with the rows done so far. */
+  /** After every block read and every ONNX call, with the rows done so far. */
   onProgress(rowsDone: number): void;
-  /** Throws when the activity was cancelled. */
-  checkCancelled(): void;
 }
 
 /** The chunk's files under the run's work folder, named by chunk so a retry finds (or replaces) them. */
@@ -57,7 +59,8 @@ export async function scoreChunk(
   const source = await openRowSource(plan, chunk);
   const part = await openPartWriter(files.part + suffix, plan, source.elements);
   const rejects = await HashingFile.create(files.rejects + suffix);
-  const builder = new FeedBuilder(model.spec, model.scorer.inputNames, plan.header, SCORE_ROWS);
+  const scoreRows = Math.max(100, Math.min(SCORE_ROWS, Math.floor(SCORE_CELLS / Math.max(1, plan.header.length))));
+  const builder = new FeedBuilder(model.spec, model.scorer.inputNames, plan.header, scoreRows);
   const sample = new LogSample(plan, chunk, model.spec);
   const idAt = plan.idColumn === null ? -1 : plan.header.indexOf(plan.idColumn);
   const reasons = new Map<string, number>();
@@ -72,15 +75,15 @@ export async function scoreChunk(
     done += pending.length;
     pending = [];
     builder.reset();
+    callbacks.onProgress(done + rejected);
   };
   try {
     for await (const block of source.blocks()) {
-      callbacks.checkCancelled();
       let rejectLines = '';
       for (let i = 0; i < block.values.length; i++) {
         const values = block.values[i] as unknown[];
         rowNumber++;
-        const problems = builder.add(values) ?? rowShape(values, plan.header.length);
+        const problems = rowShape(values, plan.header) ?? builder.add(values);
         if (problems) {
           rejected++;
           rejectLines += rejectLinesOf(rowNumber, idAt < 0 ? '' : values[idAt], problems, reasons);
@@ -122,16 +125,18 @@ export async function scoreChunk(
   };
 }
 
-/** Removes what an interrupted attempt left: temporary files are named by attempt, so none is reused. */
-export async function removeTemporaries(paths: string[]): Promise<void> {
-  await Promise.all(paths.map((path) => rm(path, { force: true })));
-}
-
-/** A row with more cells than the header has columns is malformed even when the model's columns are fine. */
-function rowShape(values: readonly unknown[], columns: number): RowProblem[] | undefined {
-  if (values.length <= columns) return undefined;
-  const reason = `the row has ${values.length} cells, the header ${columns} columns`;
-  return [{ column: null, kind: 'malformed row', reason }];
+/**
+ * A CSV row with fewer or more cells than the header has columns: its cells cannot be matched to
+ * columns with any certainty, and its line would not fit the output's header either.
+ */
+function rowShape(values: readonly unknown[], header: readonly string[]): RowProblem[] | undefined {
+  if (values.length === header.length) return undefined;
+  const cells = `the row has ${values.length} cells, the header ${header.length} columns`;
+  if (values.length > header.length) return [{ column: null, kind: 'malformed row', reason: cells }];
+  const missing = header[values.length] as string;
+  return [
+    { column: missing, kind: `missing column "${missing}"`, reason: `missing column "${missing}" and after: ${cells}` },
+  ];
 }
 
 function rejectLinesOf(row: number, id: unknown, problems: RowProblem[], reasons: Map<string, number>): string {

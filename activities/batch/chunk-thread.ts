@@ -22,7 +22,7 @@ port.on('message', (job: ChunkJob) => {
         job.plan,
         job.chunk,
         { spec: model.spec, threshold: model.threshold, scorer },
-        { onProgress: (rowsDone) => post({ kind: 'progress', rowsDone }), checkCancelled: () => undefined },
+        { onProgress: (rowsDone) => post({ kind: 'progress', rowsDone }) },
       ),
     )
     .then(

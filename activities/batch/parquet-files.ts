@@ -16,6 +16,8 @@ export interface ParquetSource {
   /** Top-level columns, in file order, with their schema elements (only flat tables are read). */
   columns: SchemaElement[];
   rows: number;
+  /** Rows of each row group, in file order. */
+  groupRows: number[];
   /** Rows [rowStart, rowEnd) as column arrays, in `columns` order. */
   readColumns(rowStart: number, rowEnd: number): Promise<unknown[][]>;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function openParquet(path: string): Promise<ParquetSource> {
       metadata,
       columns,
       rows: Number(metadata.num_rows),
+      groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
       async readColumns(rowStart, rowEnd) {
         let rows: unknown[][] = [];
         await parquetRead({ file: buffer, metadata, rowStart, rowEnd, onComplete: (read) => (rows = read) });

@@ -41,7 +41,7 @@ export function outputSchema(plan: BatchFiles, inputElements: SchemaElement[] | 
   ];
 }
 
-/** The output's header line: the input's own header line when it is CSV, so its separator is kept. */
+/** The output's header line, with the input's separator when it is CSV. */
 export function csvHeaderLine(plan: BatchFiles): string {
   const separator = outputSeparator(plan);
   return [...plan.header.map(csvField), ...OUTPUT_COLUMNS].join(separator) + '\n';

@@ -87,17 +87,36 @@ async function tableLayout(path: string, format: 'csv' | 'parquet', chunkRowsWan
   }
   const parquet = await openParquet(path);
   try {
-    const rows = parquet.rows;
-    const chunkRows = Math.max(chunkRowsWanted, Math.ceil(rows / MAX_CHUNKS));
-    const chunks: BatchChunk[] = [];
-    for (let firstRow = 0, index = 0; firstRow < rows; firstRow += chunkRows, index++) {
-      chunks.push({ index, firstRow, rows: Math.min(chunkRows, rows - firstRow) });
-    }
+    const planned = parquetChunks(parquet.groupRows, chunkRowsWanted);
+    const merged = Math.ceil(planned.length / MAX_CHUNKS);
     const header = parquet.columns.map((column) => column.name);
-    return { header, delimiter: undefined, rows, chunkRows, chunks, sha256: await sha256File(path) };
+    return {
+      header,
+      delimiter: undefined,
+      rows: parquet.rows,
+      chunkRows: chunkRowsWanted * merged,
+      chunks: mergeChunks(planned, merged),
+      sha256: await sha256File(path),
+    };
   } finally {
     await parquet.close();
   }
+}
+
+/**
+ * Parquet chunks are whole row groups (hyparquet decodes a row group whole, whatever part of it is
+ * asked for): consecutive groups while they fit in `chunkRows`, a larger group on its own.
+ */
+function parquetChunks(groupRows: number[], chunkRows: number): BatchChunk[] {
+  const chunks: BatchChunk[] = [];
+  let firstRow = 0;
+  for (const rows of groupRows) {
+    const last = chunks[chunks.length - 1];
+    if (last && last.rows + rows <= chunkRows) last.rows += rows;
+    else if (rows > 0) chunks.push({ index: chunks.length, firstRow, rows });
+    firstRow += rows;
+  }
+  return chunks;
 }
 
 /** Every `merged` planned chunks as one. */

@@ -18,7 +18,6 @@ export interface RowSource {
 }
 
 const READ_BYTES = 1 << 20;
-const PARQUET_BLOCK_ROWS = 20_000;
 
 export async function openRowSource(plan: BatchFiles, chunk: BatchChunk): Promise<RowSource> {
   if (plan.inputFormat === 'csv') return { blocks: () => csvBlocks(plan, chunk) };
@@ -27,12 +26,17 @@ export async function openRowSource(plan: BatchFiles, chunk: BatchChunk): Promis
     elements: parquet.columns,
     async *blocks() {
       try {
+        // A row group at a time: hyparquet decodes whole groups, so a smaller block would decode one again and again.
         const end = chunk.firstRow + chunk.rows;
-        for (let start = chunk.firstRow; start < end; start += PARQUET_BLOCK_ROWS) {
-          const columns = await parquet.readColumns(start, Math.min(end, start + PARQUET_BLOCK_ROWS));
+        let groupStart = 0;
+        for (const groupRows of parquet.groupRows) {
+          const start = Math.max(groupStart, chunk.firstRow);
+          const stop = Math.min(groupStart + groupRows, end);
+          groupStart += groupRows;
+          if (start >= stop) continue;
+          const columns = await parquet.readColumns(start, stop);
           const rows = columns[0]?.length ?? 0;
-          const values = Array.from({ length: rows }, (_, r) => columns.map((column) => column[r]));
-          yield { values };
+          yield { values: Array.from({ length: rows }, (_, r) => columns.map((column) => column[r])) };
         }
       } finally {
         await parquet.close();

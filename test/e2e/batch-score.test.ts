@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -16,6 +17,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { loadWorkflowBundle } from '../../workers/workflow-bundle';
 import { NO_LOG_HEADER } from '../../contracts/http';
 import type { BatchScoreInput } from '../../contracts/batch';
+import type { BatchChunk, BatchPlan, ChunkResult } from '../../contracts/batch-activities';
 import type { batchScore, mlLifecycle } from '../../workflows';
 import { batchScoreProgressQuery } from '../../workflows/batch-score';
 import { activityFailureOf } from '../helpers/failures';
@@ -186,9 +188,12 @@ describe('batchScore on the real stack', () => {
     assert.equal(byRow.get('20')?.[0]?.column, 'tenure');
     assert.match(byRow.get('20')?.[0]?.reason ?? '', /must be a number or blank, got "twelve"/);
     assert.equal(byRow.get('30')?.[0]?.column, 'MonthlyCharges');
-    assert.ok(
-      (byRow.get('40') ?? []).some((reject) => reject.column === 'Churn' || /missing column/.test(reject.reason ?? '')),
+    assert.equal(byRow.get('40')?.[0]?.column, 'tenure');
+    assert.match(
+      byRow.get('40')?.[0]?.reason ?? '',
+      /missing column "tenure" and after: the row has 5 cells, the header 21 columns/,
     );
+    assert.equal(byRow.get('40')?.length, 1, 'one problem for a short row, not one per missing column');
   });
 
   it('fails the run above maxErrorRate with a typed failure that counts the rejects and names the commonest reasons', async () => {
@@ -262,6 +267,31 @@ describe('batchScore on the real stack', () => {
       fromCsv.map((row) => row.prediction_probability as number),
       fromCsv.map((row) => row.prediction_label as number),
     );
+  });
+
+  it('scores a chunk once: a retry returns the finished part, a part changed since is scored again', async () => {
+    const activities = createActivities(activityDeps(stack));
+    const env = new MockActivityEnvironment({
+      workflowExecution: { workflowId: 'idempotent-chunk', runId: `run-${Date.now()}` },
+    });
+    const { chunks, ...plan }: BatchPlan = await env.run(activities.planBatchScore, {
+      modelName: 'telco-churn',
+      inputUri: TELCO_CSV,
+      outputUri: join(dir, 'idempotent.csv'),
+      chunkRows: 2000,
+    });
+    const chunk = chunks[1] as BatchChunk;
+    const first: ChunkResult = await env.run(activities.scoreBatchChunk, { plan, chunk });
+    assert.equal(first.scoredRows, 2000);
+    const written = statSync(first.partPath);
+    const again: ChunkResult = await env.run(activities.scoreBatchChunk, { plan, chunk });
+    assert.deepEqual(again, first);
+    assert.equal(statSync(first.partPath).mtimeMs, written.mtimeMs, 'the part was not written again');
+
+    appendFileSync(first.partPath, 'tampered\n');
+    const rescored: ChunkResult = await env.run(activities.scoreBatchChunk, { plan, chunk });
+    assert.equal(rescored.partSha256, first.partSha256, 'the same rows give the same bytes');
+    assert.equal(readFileSync(rescored.partPath, 'utf8').includes('tampered'), false);
   });
 
   it('loses nothing when a worker is stopped mid-batch: another worker resumes and every row is in the output once', async () => {
