@@ -59,9 +59,16 @@ async function scoreOnce(input: BatchScoreInput): Promise<void> {
       args: [input],
       staticSummary: `score ${input.inputUri} with ${input.modelName}${input.version ? ` v${input.version}` : ''}`,
     });
-    out.info(
-      `started batchScore ${workflowId}: ${workflowRunUrl(config.uiBaseUrl, config.namespace, workflowId, handle.firstExecutionRunId)}`,
-    );
+    const link = workflowRunUrl(config.uiBaseUrl, config.namespace, workflowId, handle.firstExecutionRunId);
+    out.info(`started batchScore ${workflowId}: ${link}`);
+    // The run is Temporal's, not this process's: Ctrl-C stops watching it, and says how to stop the run itself.
+    process.once('SIGINT', () => {
+      process.stdout.write('\n');
+      out.info(
+        `stopped following; ${workflowId} goes on (${link}); stop it with: temporal workflow cancel --workflow-id ${workflowId}`,
+      );
+      process.exit(130);
+    });
     const result = await followBatchScore(
       handle,
       progressDisplay(process.stdout, (line) => out.info(line)),

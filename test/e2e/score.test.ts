@@ -153,8 +153,28 @@ describe('`mlcycle score` scores a file with batchScore and schedules it', () =>
     assert.equal(existsSync(join(work, 'spoiled-scored.csv')), false, 'no output from a failed run');
   });
 
+  it('Ctrl-C stops following and says how to cancel; the run itself goes on to the end', async () => {
+    await customers(join(work, 'big.csv'), 100_000, 0);
+    const following = startCli(
+      ['score', '--model', 'telco-churn', '--data', 'big.csv', '--out', 'big-scored.csv', '--chunk-rows', '10000'],
+      env,
+      work,
+    );
+    await following.waitFor('started batchScore');
+    following.child.kill('SIGINT');
+    const stopped = await finished(following);
+    assert.equal(stopped.code, 130, stopped.output);
+    const workflowId = /stopped following; (telco-churn-score-\S+) goes on \(http:\/\/localhost:/.exec(
+      stopped.output,
+    )?.[1];
+    assert.ok(workflowId, stopped.output);
+    assert.match(stopped.output, /stop it with: temporal workflow cancel --workflow-id telco-churn-score-/);
+    const result = (await client.workflow.getHandle(workflowId).result()) as { scoredRows: number };
+    assert.equal(result.scoredRows, 100_000);
+  });
+
   it('refuses bad arguments before anything starts', async () => {
-    await waitFor(async () => (await batchRuns()) === 3, { timeoutMs: 30_000, what: 'the three runs listed' });
+    await waitFor(async () => (await batchRuns()) === 4, { timeoutMs: 30_000, what: 'the four runs listed' });
     const refusals: [string[], RegExp][] = [
       [['--data', 'missing.csv', '--out', 'x.csv'], /--data \/.*\/missing\.csv: no such file/],
       [['--data', 'customers.csv', '--out', 'nowhere/x.csv'], /the folder \/.*\/nowhere does not exist/],
@@ -172,7 +192,7 @@ describe('`mlcycle score` scores a file with batchScore and schedules it', () =>
     }
     const badModel = await runCli(['score', '--model', 'a/b', '--data', 'customers.csv', '--out', 'x.csv'], env, work);
     assert.match(badModel.output, /--model "a\/b" is not a model name/);
-    assert.equal(await batchRuns(), 3, 'no run was started');
+    assert.equal(await batchRuns(), 4, 'no run was started');
     const scheduleIds: string[] = [];
     for await (const listed of schedules.list()) scheduleIds.push(listed.scheduleId);
     assert.ok(
