@@ -47,7 +47,11 @@ export class OnnxScorer {
   }
 
   /** Loads an artifact, refusing it before any parsing when its sha256 is not the recorded one. */
-  static async fromFile(path: string, expectedSha256?: string): Promise<OnnxScorer> {
+  static async fromFile(
+    path: string,
+    expectedSha256?: string,
+    options?: InferenceSession.SessionOptions,
+  ): Promise<OnnxScorer> {
     const bytes = await readFile(path);
     if (expectedSha256 !== undefined) {
       const actual = createHash('sha256').update(bytes).digest('hex');
@@ -55,11 +59,11 @@ export class OnnxScorer {
         throw new ArtifactIntegrityError(`Model file ${path} has sha256 ${actual}, expected ${expectedSha256}`);
       }
     }
-    return OnnxScorer.fromBytes(bytes);
+    return OnnxScorer.fromBytes(bytes, options);
   }
 
-  static async fromBytes(bytes: Uint8Array): Promise<OnnxScorer> {
-    return new OnnxScorer(await InferenceSession.create(bytes));
+  static async fromBytes(bytes: Uint8Array, options: InferenceSession.SessionOptions = {}): Promise<OnnxScorer> {
+    return new OnnxScorer(await InferenceSession.create(bytes, options));
   }
 
   /** One probability per record, in record order. */

@@ -6,7 +6,7 @@ import { parseNumeric } from '../../models/features';
 import { createRng } from '../../models/random';
 import type { FeatureSpec } from '../../models/types';
 import type { OnnxScorer } from '../../models/onnx-scorer';
-import { cellText, csvField } from './csv-records';
+import { cellText, csvField, parseCsvRecord } from './csv-records';
 import { HashingFile } from './hashing-file';
 import { FeedBuilder, type RowProblem } from './row-checker';
 import { openPartWriter, type ScoredRow } from './part-writers';
@@ -64,6 +64,7 @@ export async function scoreChunk(
   const sample = new LogSample(plan, chunk, model.spec);
   const idAt = plan.idColumn === null ? -1 : plan.header.indexOf(plan.idColumn);
   const reasons = new Map<string, number>();
+  const keepLines = plan.outputFormat === 'csv';
   let pending: ScoredRow[] = [];
   let rowNumber = chunk.firstRow;
   let rejected = 0;
@@ -89,7 +90,9 @@ export async function scoreChunk(
           rejectLines += rejectLinesOf(rowNumber, idAt < 0 ? '' : values[idAt], problems, reasons);
           continue;
         }
-        pending.push({ row: rowNumber, values, line: block.lines?.[i] });
+        // A CSV output copies the line: keeping only it lets the parsed cells die young.
+        const line = keepLines ? block.lines?.[i] : undefined;
+        pending.push(line !== undefined ? { row: rowNumber, line } : { row: rowNumber, values });
         if (builder.full) await flush();
       }
       if (rejectLines !== '') await rejects.write(rejectLines);
@@ -196,8 +199,9 @@ class LogSample {
       const slot = this.rows.length < this.size ? this.rows.length : Math.floor(this.random() * (this.seen + 1));
       this.seen++;
       if (slot >= this.size) continue;
-      const { row, values } = rows[i] as ScoredRow;
-      this.rows[slot] = { row, probability: probabilities[i] as number, values };
+      const scored = rows[i] as ScoredRow;
+      const values = scored.values ?? parseCsvRecord(scored.line, this.plan.delimiter ?? ',');
+      this.rows[slot] = { row: scored.row, probability: probabilities[i] as number, values };
     }
   }
 

@@ -5,12 +5,12 @@ import { HashingFile } from './hashing-file';
 import { OUTPUT_COLUMNS } from './formats';
 import { ParquetFileWriter, STRING_ELEMENT, outputElement, type ParquetColumn } from './parquet-files';
 
-/** One scored row: its 1-based row number, its values in input column order, and its line as read when the input is CSV. */
-export interface ScoredRow {
-  row: number;
-  values: readonly unknown[];
-  line?: string;
-}
+/**
+ * One scored row: its 1-based row number, and its line as read (CSV input) or its values in input
+ * column order (Parquet input, or any input to a Parquet output).
+ */
+export type ScoredRow =
+  { row: number; line: string; values?: undefined } | { row: number; values: readonly unknown[]; line?: undefined };
 
 /** Writes a chunk's scored rows in the output format; `close` before the file is used. */
 export interface PartWriter {
@@ -94,7 +94,7 @@ class ParquetPartWriter implements PartWriter {
     const inputs = elements.length - OUTPUT_COLUMNS.length;
     const columns: ParquetColumn[] = elements.slice(0, inputs).map((element, c) => ({
       element,
-      data: rows.map((row) => row.values[c] ?? null),
+      data: rows.map((row) => row.values?.[c] ?? null),
     }));
     const labels = Array.from(probabilities, (p) => (p >= threshold ? 1 : 0));
     const [probability, label, version] = elements.slice(inputs) as [SchemaElement, SchemaElement, SchemaElement];

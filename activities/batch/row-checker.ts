@@ -15,7 +15,8 @@ interface Slot {
   /** Position of the column among the row's values. */
   at: number;
   numeric: boolean;
-  levels: ReadonlySet<string>;
+  /** Each level to itself: a valid cell is fed as the level's one shared string, so the row's own copy dies young. */
+  levels: ReadonlyMap<string, string>;
   numbers: Float32Array;
   strings: string[];
 }
@@ -35,7 +36,9 @@ export class FeedBuilder {
     columns: readonly string[],
     private readonly capacity: number,
   ) {
-    const levels = new Map(spec.categorical.map((feature) => [feature.name, new Set(feature.levels)]));
+    const levels = new Map(
+      spec.categorical.map((feature) => [feature.name, new Map(feature.levels.map((level) => [level, level]))]),
+    );
     const used = new Set(modelInputs);
     this.slots = spec.inputs
       .filter((input) => used.has(input.name))
@@ -43,7 +46,7 @@ export class FeedBuilder {
         name: input.name,
         at: columns.indexOf(input.name),
         numeric: input.kind === 'numeric',
-        levels: levels.get(input.name) ?? new Set<string>(),
+        levels: levels.get(input.name) ?? new Map<string, string>(),
         numbers: new Float32Array(input.kind === 'numeric' ? capacity : 0),
         strings: input.kind === 'numeric' ? [] : new Array<string>(capacity),
       }));
@@ -108,17 +111,16 @@ export class FeedBuilder {
   private putCategory(slot: Slot, row: number, value: unknown): RowProblem | undefined {
     if (value === undefined) return missing(slot.name);
     const text = categoryText(value);
-    if (!slot.levels.has(text)) {
+    const level = slot.levels.get(text);
+    if (level === undefined) {
+      const known = [...slot.levels.keys()].slice(0, 10).map((name) => JSON.stringify(name));
       return {
         column: slot.name,
         kind: `unseen category in "${slot.name}"`,
-        reason: `unseen category ${shown(text)}; the model knows ${[...slot.levels]
-          .slice(0, 10)
-          .map((level) => JSON.stringify(level))
-          .join(', ')}${slot.levels.size > 10 ? ', …' : ''}`,
+        reason: `unseen category ${shown(text)}; the model knows ${known.join(', ')}${slot.levels.size > 10 ? ', …' : ''}`,
       };
     }
-    slot.strings[row] = text;
+    slot.strings[row] = level;
     return undefined;
   }
 }

@@ -1,12 +1,17 @@
 import { OnnxScorer } from '../../models/onnx-scorer';
 import type { ModelVersionRecord } from '../../registry/types';
 
-/** Sessions kept per worker: one per version recently scored, the rest released. */
+/** Sessions kept per thread: one per version recently scored. */
 const KEPT = 4;
+/**
+ * One thread per session: each chunk runs in a thread of its own already, and ORT's own pool threads
+ * would only spin-wait beside them on the worker's cores.
+ */
+const SESSION_OPTIONS = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 
 /**
- * One ONNX session per model version and worker, created once and shared by every chunk the worker
- * scores (a session runs concurrent calls safely); the sha256 of the artifact is checked on load.
+ * One ONNX session per model version in a chunk thread, created once and used by every chunk the
+ * thread scores; the sha256 of the artifact is checked on load.
  */
 export class ScorerCache {
   private readonly sessions = new Map<string, Promise<OnnxScorer>>();
@@ -17,7 +22,7 @@ export class ScorerCache {
     const key = `${record.modelName}@${record.version}`;
     let session = this.sessions.get(key);
     if (session === undefined) {
-      session = OnnxScorer.fromFile(record.artifactPath, record.artifactSha256);
+      session = OnnxScorer.fromFile(record.artifactPath, record.artifactSha256, SESSION_OPTIONS);
       // A failed load is not kept: the next chunk tries again.
       session.catch(() => this.sessions.delete(key));
       this.sessions.set(key, session);
