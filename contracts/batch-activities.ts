@@ -28,6 +28,9 @@ export interface BatchPlan {
   inputPath: string;
   inputFormat: TableFormat;
   inputSha256: string;
+  /** Size and modification time of the input when planned: a chunk refuses an input changed since. */
+  inputBytes: number;
+  inputModifiedMs: number;
   /** Input columns in file order. */
   header: string[];
   /** CSV only: the field separator. */

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
   proxyActivities,
   setCurrentDetails,
@@ -13,7 +14,13 @@ import {
   type BatchScoreProgress,
   type BatchScoreResult,
 } from '../contracts/batch';
-import type { BatchChunk, BatchFiles, ChunkResult, RejectReasonCount } from '../contracts/batch-activities';
+import type {
+  BatchChunk,
+  BatchFiles,
+  ChunkResult,
+  JoinBatchResult,
+  RejectReasonCount,
+} from '../contracts/batch-activities';
 import { schemaProblems } from '../contracts/check';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { invalidInput } from './invalid-input';
@@ -93,15 +100,21 @@ export async function batchScore(rawInput: BatchScoreInput): Promise<BatchScoreR
   showDetails(progress);
 
   const maxErrorRate = input.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
-  const parts = await scoreChunks(plan, chunks, progress, maxErrorRate);
-
-  // The join reads the parts, the log their samples: independent, so both at once.
-  progress.phase = 'joining';
-  showDetails(progress);
-  const [joined, { loggedRows }] = await Promise.all([
-    joinBatchParts({ plan, parts }),
-    logBatchSample({ plan, parts }),
-  ]);
+  let parts: ChunkResult[];
+  let joined: JoinBatchResult;
+  let loggedRows: number;
+  try {
+    parts = await scoreChunks(plan, chunks, progress, maxErrorRate);
+    // The join reads the parts, the log their samples: independent, so both at once.
+    progress.phase = 'joining';
+    showDetails(progress);
+    [joined, { loggedRows }] = await Promise.all([joinBatchParts({ plan, parts }), logBatchSample({ plan, parts })]);
+  } catch (error) {
+    // A failed or cancelled run leaves no parts behind (a million rows are hundreds of MB).
+    progress.phase = 'failed';
+    await CancellationScope.nonCancellable(() => removeBatchParts({ workDir: plan.workDir }));
+    throw error;
+  }
   await removeBatchParts({ workDir: plan.workDir });
 
   progress.phase = 'done';

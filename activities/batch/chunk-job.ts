@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchChunk, BatchFiles, ChunkResult, RejectReasonCount } from '../../contracts/batch-activities';
+import { ArtifactIntegrityError } from '../../core/errors';
 import { parseNumeric } from '../../models/features';
 import { createRng } from '../../models/random';
 import type { FeatureSpec } from '../../models/types';
@@ -106,6 +107,11 @@ export async function scoreChunk(
   }
   const partSha256 = await part.close();
   const rejectsSha256 = await rejects.close();
+  if (rowNumber - chunk.firstRow !== chunk.rows) {
+    throw new ArtifactIntegrityError(
+      `chunk ${chunk.index} of ${plan.inputPath} held ${rowNumber - chunk.firstRow} rows, the plan counted ${chunk.rows}`,
+    );
+  }
   const { rows: logged, sha256: logSha256 } = await sample.write(files.log + suffix);
   await Promise.all([
     rename(files.part + suffix, files.part),

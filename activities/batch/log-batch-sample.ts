@@ -25,7 +25,12 @@ export function createLogBatchSample(deps: LogBatchDeps) {
     const record = deps.registry.getVersion(plan.modelName, plan.version);
     if (!record) throw new InvalidInputError(`${plan.modelName} has no version ${plan.version} in the registry`);
     const { runId } = currentRun();
-    const writer = PredictionLogWriter.open(deps.home, { maxQueue: APPEND_ROWS * 2 });
+    const writer = PredictionLogWriter.open(deps.home, {
+      maxQueue: APPEND_ROWS * 2,
+      onError: (error, during) => {
+        log.warn('prediction log failed', { during, error: error.message });
+      },
+    });
     let logged = 0;
     try {
       for (const part of [...parts].sort((a, b) => a.index - b.index)) {

@@ -1,5 +1,5 @@
 import { Context, log } from '@temporalio/activity';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchChunk, BatchPlan, PlanBatchInput } from '../../contracts/batch-activities';
 import { InvalidInputError } from '../../core/errors';
@@ -43,7 +43,12 @@ export function createPlanBatchScore(deps: PlanDeps) {
     );
     const outputFormat = formatOf(outputPath, 'outputUri');
     if (outputPath === inputPath) throw new InvalidInputError(`outputUri ${quoted(input.outputUri)} is the input file`);
+    const before = await stat(inputPath);
     const layout = await tableLayout(inputPath, inputFormat, input.chunkRows);
+    const after = await stat(inputPath);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw new Error(`${inputPath} changed while it was being read; the plan is retried`);
+    }
     checkColumns(layout.header, record);
     const idColumn = idColumnOf(input.idColumn, record, layout.header);
     const { workflowId, runId } = currentRun();
@@ -56,6 +61,8 @@ export function createPlanBatchScore(deps: PlanDeps) {
       inputPath,
       inputFormat,
       inputSha256: layout.sha256,
+      inputBytes: after.size,
+      inputModifiedMs: after.mtimeMs,
       header: layout.header,
       ...(layout.delimiter !== undefined ? { delimiter: layout.delimiter } : {}),
       outputPath,

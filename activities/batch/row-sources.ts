@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import type { BatchChunk, BatchFiles } from '../../contracts/batch-activities';
+import { ArtifactIntegrityError } from '../../core/errors';
 import { openRegularFile } from '../../data/open-regular-file';
 import { CsvRecordSplitter, parseCsvRecord } from './csv-records';
 import { openParquet } from './parquet-files';
@@ -20,6 +22,7 @@ export interface RowSource {
 const READ_BYTES = 1 << 20;
 
 export async function openRowSource(plan: BatchFiles, chunk: BatchChunk): Promise<RowSource> {
+  await checkUnchanged(plan);
   if (plan.inputFormat === 'csv') return { blocks: () => csvBlocks(plan, chunk) };
   const parquet = await openParquet(plan.inputPath);
   return {
@@ -43,6 +46,16 @@ export async function openRowSource(plan: BatchFiles, chunk: BatchChunk): Promis
       }
     },
   };
+}
+
+/** Chunks read rows where the plan found them: an input rewritten since would give other rows. */
+async function checkUnchanged(plan: BatchFiles): Promise<void> {
+  const now = await stat(plan.inputPath);
+  if (now.size !== plan.inputBytes || now.mtimeMs !== plan.inputModifiedMs) {
+    throw new ArtifactIntegrityError(
+      `${plan.inputPath} changed after the run planned its chunks (${plan.inputBytes} bytes then, ${now.size} now); start the run again`,
+    );
+  }
 }
 
 /** The chunk's byte range only: it starts at a line start the plan found, so nothing before it is read. */

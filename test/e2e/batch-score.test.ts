@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -95,6 +95,7 @@ describe('batchScore on the real stack', () => {
     assert.equal(result.rejectedRows, 0);
     assert.equal(result.rejectsUri, undefined);
     assert.equal(result.outputUri, outputUri);
+    assert.deepEqual(filesUnder(join(stack.home, 'batch')), [], 'no part left behind');
     assert.equal(result.loggedRows, telco.data.length);
     assert.equal(result.logSampled, false);
 
@@ -222,6 +223,7 @@ describe('batchScore on the real stack', () => {
     assert.equal(details.rejectedRows, 30);
     assert.equal(readCsv(details.rejectsUri).data.length, 30);
     assert.throws(() => readFileSync(outputUri), /ENOENT/);
+    assert.deepEqual(filesUnder(join(stack.home, 'batch')), [], 'no part left behind');
     await saveHistory(handle, 'batch-score-rejected-history.json');
   });
 
@@ -292,6 +294,26 @@ describe('batchScore on the real stack', () => {
     const rescored: ChunkResult = await env.run(activities.scoreBatchChunk, { plan, chunk });
     assert.equal(rescored.partSha256, first.partSha256, 'the same rows give the same bytes');
     assert.equal(readFileSync(rescored.partPath, 'utf8').includes('tampered'), false);
+  });
+
+  it('refuses to score a chunk of an input rewritten since the run planned it', async () => {
+    const activities = createActivities(activityDeps(stack));
+    const env = new MockActivityEnvironment({
+      workflowExecution: { workflowId: 'changed-input', runId: `run-${Date.now()}` },
+    });
+    const path = join(dir, 'changing.csv');
+    writeFileSync(path, telcoText);
+    const { chunks, ...plan }: BatchPlan = await env.run(activities.planBatchScore, {
+      modelName: 'telco-churn',
+      inputUri: path,
+      outputUri: join(dir, 'changing-scored.csv'),
+      chunkRows: 2000,
+    });
+    appendFileSync(path, telcoText.split('\n')[1] ?? '');
+    await assert.rejects(env.run(activities.scoreBatchChunk, { plan, chunk: chunks[0] as BatchChunk }), {
+      name: 'ArtifactIntegrityError',
+      message: /changing\.csv changed after the run planned its chunks/,
+    });
   });
 
   it('loses nothing when a worker is stopped mid-batch: another worker resumes and every row is in the output once', async () => {
@@ -365,6 +387,13 @@ describe('batchScore on the real stack', () => {
     await saveHistory(handle, 'batch-score-resumed-history.json');
   });
 });
+
+/** Every file under `dir`, at any depth. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
 
 /** Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose. */
 async function saveHistory(handle: WorkflowHandle, file: string): Promise<void> {

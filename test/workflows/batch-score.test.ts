@@ -23,6 +23,8 @@ function plan(chunks: number): BatchPlan {
     inputPath: '/data/in.csv',
     inputFormat: 'csv',
     inputSha256: 'a'.repeat(64),
+    inputBytes: 1000,
+    inputModifiedMs: 0,
     header: ['id', 'x'],
     delimiter: ',',
     outputPath: '/data/out.csv',
@@ -178,7 +180,11 @@ describe('batchScore workflow logic', () => {
       /unseen category in "x" \(50 rows\); rejected rows in \/data\/out\.rejects\.csv$/,
     );
     assert.ok(recorded.scored.length < 20, `${recorded.scored.length} chunks scored`);
-    assert.deepEqual(recorded.calls.slice(1), ['join-rejects']);
+    assert.deepEqual(
+      recorded.calls.slice(1),
+      ['join-rejects', 'remove'],
+      'the rejects written, then the parts removed',
+    );
   });
 
   it('accepts rejects up to the error rate it is given', async () => {
