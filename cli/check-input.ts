@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from 'typebox';
 import { schemaProblems } from '../contracts/check';
@@ -40,6 +40,35 @@ export function localDataFile(value: string, flag = '--data', cwd: string = proc
     accessSync(path, constants.R_OK);
   } catch {
     throw new Error(`${flag} ${path}: not readable by this user`);
+  }
+  return path;
+}
+
+/**
+ * The absolute path of a file a run will write, given like `localDataFile`'s: its folder must exist and
+ * be writable now, so a mistyped folder fails here rather than after the whole input has been scored.
+ */
+export function localOutputFile(value: string, flag = '--out', cwd: string = process.cwd()): string {
+  const path = toLocalPath(value, flag, cwd);
+  const folder = dirname(path);
+  let folderIsDirectory: boolean;
+  try {
+    folderIsDirectory = statSync(folder).isDirectory();
+  } catch {
+    throw new Error(`${flag} ${path}: the folder ${folder} does not exist`);
+  }
+  if (!folderIsDirectory) throw new Error(`${flag} ${path}: ${folder} is not a folder`);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // Not there yet: the run creates it.
+  }
+  if (isDirectory) throw new Error(`${flag} ${path}: is a folder; give the path of the file to write`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new Error(`${flag} ${path}: the folder ${folder} is not writable by this user`);
   }
   return path;
 }

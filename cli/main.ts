@@ -3,6 +3,7 @@ import { runDevCommand } from './commands/dev';
 import { runDriftReportCommand } from './commands/drift-report';
 import { runMonitorCommand, type MonitorCommandOptions } from './commands/monitor';
 import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
+import { runScoreCommand, type ScoreCommandOptions } from './commands/score';
 import { runServeCommand } from './commands/serve';
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { runWorkerCommand } from './commands/worker';
@@ -82,6 +83,29 @@ program
   .option('--wait', 'with --trigger: wait for that run and print what it did')
   .option('--delete', 'delete the schedule')
   .action((options: RetrainCommandOptions) => runRetrainCommand(options));
+
+program
+  .command('score')
+  .description(
+    'score a CSV or Parquet file with batchScore, showing progress; with --every, the Schedule batch-score-NAME',
+  )
+  .requiredOption('--model <name>', 'model name')
+  .option('--data <file>', 'CSV or Parquet file to score (path or file:// URI)')
+  .option(
+    '--out <file>',
+    'file to write: every input column plus prediction_probability, prediction_label, model_version',
+  )
+  .option('--version <n>', 'model version (default: the serving one)')
+  .option('--chunk-rows <n>', 'rows a chunk activity scores (default 100000)')
+  .option('--max-error-rate <x>', 'largest share of rejected rows before the run fails (default 0.01)')
+  .option('--id-column <column>', "column kept in the output but not fed to the model (default: the version's)")
+  .option('--every <interval>', 'create or update the Schedule batch-score-NAME that scores on this interval, e.g. 1d')
+  .option('--pause', 'pause the schedule')
+  .option('--resume', 'resume a paused schedule')
+  .option('--trigger', 'run the schedule now')
+  .option('--wait', 'with --trigger: wait for that run and print what it scored')
+  .option('--delete', 'delete the schedule')
+  .action((options: ScoreCommandOptions) => runScoreCommand(options));
 
 program
   .command('drift')

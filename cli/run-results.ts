@@ -1,10 +1,13 @@
 import type { DriftMonitorResult } from '../contracts';
 import type { ScheduledRetrainResult } from '../contracts';
+import type { BatchScoreResult } from '../contracts/batch';
+import { describeBatchResult } from './batch-result';
 
 /** What a finished scheduled run did, as lines for the terminal (`monitor`/`retrain --trigger --wait`). */
 export function describeRunResult(workflowType: string, result: unknown): string[] {
   if (workflowType === 'driftMonitor') return describeMonitorResult(result as DriftMonitorResult);
   if (workflowType === 'scheduledRetrain') return describeRetrainResult(result as ScheduledRetrainResult);
+  if (workflowType === 'batchScore') return describeBatchResult(result as BatchScoreResult);
   return [JSON.stringify(result, null, 2)];
 }
 

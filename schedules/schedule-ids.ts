@@ -1,2 +1,3 @@
 export const monitorScheduleId = (modelName: string): string => `drift-monitor-${modelName}`;
 export const retrainScheduleId = (modelName: string): string => `retrain-${modelName}`;
+export const batchScoreScheduleId = (modelName: string): string => `batch-score-${modelName}`;

@@ -6,7 +6,7 @@ export interface ScheduleDefinition {
   scheduleId: string;
   /** Interval like '1h' or '7d'. */
   every: string;
-  workflowType: 'driftMonitor' | 'scheduledRetrain';
+  workflowType: 'driftMonitor' | 'scheduledRetrain' | 'batchScore';
   args: unknown[];
   taskQueue: string;
   note: string;
@@ -14,7 +14,7 @@ export interface ScheduleDefinition {
 
 /**
  * Creates the schedule, or updates it in place when it exists. Runs never overlap (SKIP: a slow
- * monitor or retrain is not stacked up behind), missed runs are caught up only within one interval
+ * monitor, retrain or batch run is not stacked up behind, and two batch runs never write one output), missed runs are caught up only within one interval
  * (after downtime, one run, not a burst), and a failing run pauses the schedule until someone looks.
  */
 export async function upsertSchedule(

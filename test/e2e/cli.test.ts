@@ -1,7 +1,6 @@
 import { Client, Connection, type ScheduleClient } from '@temporalio/client';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,46 +9,9 @@ import Papa from 'papaparse';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 import { waitFor } from '../helpers/wait-for';
 import { freePort } from '../helpers/free-port';
+import { runCli, startCli, type RunningCli } from '../helpers/cli-process';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'mlcycle.cjs');
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  waitFor: (text: string, timeoutMs?: number) => Promise<void>;
-}
-
-function startCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return {
-    child,
-    output: () => output,
-    waitFor: (text, timeoutMs = 120_000) =>
-      waitFor(
-        () => {
-          if (output.includes(text)) return true;
-          if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before "${text}":\n${output}`);
-          return false;
-        },
-        { timeoutMs, intervalMs: 100, what: () => `"${text}" in the output:\n${output}` },
-      ),
-  };
-}
-
-async function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  cwd?: string,
-): Promise<{ code: number | null; output: string }> {
-  const running = startCli(args, env, cwd);
-  const [code] = (await once(running.child, 'exit')) as [number | null];
-  return { code, output: running.output() };
-}
-
-async function interrupt(running: Running): Promise<number | null> {
+async function interrupt(running: RunningCli): Promise<number | null> {
   running.child.kill('SIGINT');
   const [code] = (await once(running.child, 'exit')) as [number | null];
   return code;
@@ -76,12 +38,12 @@ function loggedCount(home: string, ids: string[]): number {
 // takes against it, in order (node:test runs them one after another), so a failing step names what broke.
 describe('the mlcycle CLI as a user runs it', () => {
   const home = tempHome('cli');
-  const started: Running[] = [];
+  const started: RunningCli[] = [];
   let env: NodeJS.ProcessEnv;
   let ports: { temporal: number; ui: number; scoring: number };
   let uiLink: RegExp;
   let scoring: string;
-  let dev: Running;
+  let dev: RunningCli;
   let connection: Connection | undefined;
   let schedules: ScheduleClient;
   /** The id of the first run, the one `dev` started for the sample model. */
