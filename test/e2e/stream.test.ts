@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import Papa from 'papaparse';
+import type { DeadLetterMessage, StreamResultMessage, StreamScoreInput } from '../../contracts';
+import type { mlLifecycle, streamScore } from '../../workflows';
+import { streamScoreProgressQuery } from '../../workflows/stream-score';
+import { createTopics, freshTopic, produce, readTopic } from '../helpers/kafka-topics';
+import { TELCO_CSV } from '../helpers/paths';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait-for';
+
+const BROKERS = (process.env.MLCYCLE_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const MODEL = 'telco-churn';
+
+type Row = Record<string, string>;
+const telcoRows = (): Row[] => Papa.parse<Row>(readFileSync(TELCO_CSV, 'utf8').trim(), { header: true }).data;
+
+/** A record as a client sends it to /predict: numbers for numeric columns, strings for the rest. */
+function asRecord(row: Row): Record<string, unknown> {
+  const numeric = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([column]) => column !== 'customerID' && column !== 'Churn')
+      .map(([column, value]) => [column, numeric.has(column) ? (value.trim() === '' ? null : Number(value)) : value]),
+  );
+}
+
+/** `count` Telco records keyed `rec-<i>`, cycling through the data set. */
+function telcoRecords(count: number): { key: string; value: Record<string, unknown> }[] {
+  const rows = telcoRows();
+  return Array.from({ length: count }, (_, i) => ({ key: `rec-${i}`, value: asRecord(rows[i % rows.length] as Row) }));
+}
+
+async function predict(url: string, records: unknown[]): Promise<{ id: string; probability: number; label: number }[]> {
+  const response = await fetch(`${url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, records }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  return (JSON.parse(text) as { predictions: { id: string; probability: number; label: number }[] }).predictions;
+}
+
+describe('streamScore end to end: a real broker, a real dev server and the real ONNX model', () => {
+  let stack: TestStack;
+  let runs = 0;
+  const start = (input: Omit<StreamScoreInput, 'modelName' | 'brokers'>) =>
+    stack.env.client.workflow.start<typeof streamScore>('streamScore', {
+      taskQueue: stack.taskQueue,
+      workflowId: `stream-${++runs}`,
+      args: [{ modelName: MODEL, brokers: BROKERS, ...input }],
+    });
+
+  before(async () => {
+    stack = await startTestStack();
+    const trained = await stack.env.client.workflow.execute<typeof mlLifecycle>('mlLifecycle', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'stream-train',
+      args: [{ modelName: MODEL, dataUri: TELCO_CSV }],
+    });
+    assert.equal(trained.deployed, true, trained.reason);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('turns 10,000 records into 10,000 results that match /predict to 1e-6, and returns its counts when cancelled', async () => {
+    const inputTopic = freshTopic('churn-requests');
+    const outputTopic = freshTopic('churn-scores');
+    await createTopics(BROKERS, [inputTopic, outputTopic], 3);
+    const records = telcoRecords(10_000);
+    await produce(BROKERS, inputTopic, records);
+    const output = await readTopic<StreamResultMessage>(BROKERS, outputTopic);
+    const handle = await start({ inputTopic, outputTopic });
+    try {
+      await waitFor(() => new Set(output.messages.map((m) => m.value.key)).size === records.length, {
+        timeoutMs: 120_000,
+        intervalMs: 200,
+        what: () => `10,000 distinct results (have ${output.messages.length})`,
+      });
+      const expected = await predict(
+        stack.scoringUrl,
+        records.map((r) => r.value),
+      );
+      const byKey = new Map(output.messages.map((m) => [m.key, m.value]));
+      records.forEach(({ key }, i) => {
+        const result = byKey.get(key);
+        assert.ok(result, `no result for ${key}`);
+        assert.equal(result.key, key);
+        const want = expected[i] as { probability: number; label: number };
+        assert.ok(
+          Math.abs(result.probability - want.probability) <= 1e-6,
+          `${key}: ${result.probability} vs ${want.probability}`,
+        );
+        assert.equal(result.label, want.label, key);
+        assert.deepEqual(result.model, { name: MODEL, version: 1 });
+        assert.equal(result.source.topic, inputTopic);
+      });
+      // Every input offset has its result, each carrying the offset it came from.
+      const sources = new Set(output.messages.map((m) => `${m.value.source.partition}:${m.value.source.offset}`));
+      assert.equal(sources.size, records.length);
+
+      await waitFor(async () => (await handle.query(streamScoreProgressQuery)).records >= records.length, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        what: 'the progress query to count every record',
+      });
+      const progress = await handle.query(streamScoreProgressQuery);
+      assert.equal(progress.version, 1);
+      assert.equal(progress.rejected, 0);
+
+      await handle.cancel();
+      const result = await handle.result();
+      assert.equal(result.records, records.length);
+      assert.equal(result.rejected, 0);
+      const committed = Object.entries(result.lastOffsets).reduce((sum, [, next]) => sum + Number(next), 0);
+      assert.equal(committed, records.length, JSON.stringify(result.lastOffsets));
+      const description = await handle.describe();
+      assert.equal(description.status.name, 'COMPLETED');
+    } finally {
+      await output.close();
+      await handle.cancel().catch(() => undefined);
+    }
+  });
+});
