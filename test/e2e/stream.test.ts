@@ -80,6 +80,12 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
         intervalMs: 200,
         what: () => `10,000 distinct results (have ${output.messages.length})`,
       });
+      // Every streamed prediction is in the prediction log, so the drift monitor sees the stream's population.
+      await waitFor(() => stack.predictionLogReader.readWindow(MODEL, { to: Date.now() }).rows >= records.length, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: 'the streamed predictions in the prediction log',
+      });
       const expected = await predict(
         stack.scoringUrl,
         records.map((r) => r.value),
@@ -121,6 +127,103 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       assert.equal(description.status.name, 'COMPLETED');
     } finally {
       await output.close();
+      await handle.cancel().catch(() => undefined);
+    }
+  });
+
+  it('sends records that are not JSON or break the schema to the dead-letter topic with the reason, and keeps scoring', async () => {
+    const inputTopic = freshTopic('churn-requests');
+    const outputTopic = freshTopic('churn-scores');
+    const deadLetterTopic = freshTopic('churn-dead');
+    await createTopics(BROKERS, [inputTopic, outputTopic, deadLetterTopic], 1);
+    const [first, second] = telcoRecords(2).map((r) => r.value) as [Record<string, unknown>, Record<string, unknown>];
+    const { tenure: _dropped, ...noTenure } = first;
+    const messages = [
+      { key: 'good-1', value: first },
+      { key: 'not-json', value: '{"gender": "Female", ' },
+      { key: 'array', value: [1, 2, 3] },
+      { key: 'unseen', value: { ...second, Contract: 'Lifetime' } },
+      { key: 'missing', value: noTenure },
+      { key: 'wrong-type', value: { ...second, MonthlyCharges: 'a lot' } },
+      { key: 'good-2', value: second },
+    ];
+    await produce(BROKERS, inputTopic, messages);
+    const output = await readTopic<StreamResultMessage>(BROKERS, outputTopic);
+    const dead = await readTopic<DeadLetterMessage>(BROKERS, deadLetterTopic);
+    const handle = await start({ inputTopic, outputTopic, deadLetterTopic });
+    try {
+      await waitFor(() => output.messages.length >= 2 && dead.messages.length >= 5, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: () => `2 results and 5 dead letters (have ${output.messages.length} and ${dead.messages.length})`,
+      });
+      assert.deepEqual(output.messages.map((m) => m.key).sort(), ['good-1', 'good-2']);
+      const reasons = new Map(dead.messages.map((m) => [m.key, m.value]));
+      assert.match(reasons.get('not-json')?.reason ?? '', /^not JSON/);
+      assert.equal(reasons.get('not-json')?.value, '{"gender": "Female", ');
+      assert.match(reasons.get('array')?.reason ?? '', /must be a JSON object/);
+      assert.match(reasons.get('unseen')?.reason ?? '', /unseen category "Lifetime"/);
+      assert.deepEqual(
+        reasons.get('unseen')?.problems.map((p) => p.field),
+        ['Contract'],
+      );
+      assert.match(reasons.get('missing')?.reason ?? '', /missing column "tenure"/);
+      assert.match(reasons.get('wrong-type')?.reason ?? '', /MonthlyCharges|must be a number/);
+      assert.deepEqual(
+        dead.messages.map((m) => m.value.source.offset).sort(),
+        ['1', '2', '3', '4', '5'],
+        'each dead letter names the offset it came from',
+      );
+      await handle.cancel();
+      const result = await handle.result();
+      assert.deepEqual({ records: result.records, rejected: result.rejected }, { records: 2, rejected: 5 });
+      assert.deepEqual(result.lastOffsets, { [`${inputTopic}:0`]: '7' });
+    } finally {
+      await output.close();
+      await dead.close();
+      await handle.cancel().catch(() => undefined);
+    }
+  });
+
+  it('stores the labels of the labels topic in the feedback store, and dead-letters labels of unknown predictions', async () => {
+    const inputTopic = freshTopic('churn-requests');
+    const outputTopic = freshTopic('churn-scores');
+    const labelsTopic = freshTopic('churn-labels');
+    const deadLetterTopic = freshTopic('churn-dead');
+    await createTopics(BROKERS, [inputTopic, outputTopic, labelsTopic, deadLetterTopic], 1);
+    const records = telcoRecords(50);
+    await produce(BROKERS, inputTopic, records);
+    const output = await readTopic<StreamResultMessage>(BROKERS, outputTopic);
+    const dead = await readTopic<DeadLetterMessage>(BROKERS, deadLetterTopic);
+    const handle = await start({ inputTopic, outputTopic, labelsTopic, deadLetterTopic });
+    try {
+      await waitFor(() => output.messages.length >= records.length, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'a result for every record',
+      });
+      // Labels as an operational system sends them: JSON numbers, booleans, or the class name as plain text.
+      const spellings = ['1', '0', 'true', 'Yes', 'No'];
+      const labels = output.messages.map((m, i) => ({
+        key: m.value.predictionId,
+        value: spellings[i % spellings.length],
+      }));
+      await produce(BROKERS, labelsTopic, [...labels, { key: 'no-such-prediction', value: '1' }]);
+      await waitFor(() => dead.messages.length >= 1, { timeoutMs: 60_000, intervalMs: 100, what: 'a dead letter' });
+      assert.equal(dead.messages[0]?.key, 'no-such-prediction');
+      assert.match(dead.messages[0]?.value.reason ?? '', /unknown prediction id "no-such-prediction"/);
+      const labelled = stack.predictionLogReader.readLabelled(MODEL, { to: Date.now() });
+      const stored = new Map(labelled.ids.map((id, i) => [id, labelled.labels[i]]));
+      const expected: Record<string, number> = { '1': 1, '0': 0, true: 1, Yes: 1, No: 0 };
+      for (const { key, value } of labels) assert.equal(stored.get(key), expected[value as string], `label of ${key}`);
+      await waitFor(async () => (await handle.query(streamScoreProgressQuery)).labels === labels.length, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        what: 'the progress query to count the labels',
+      });
+    } finally {
+      await output.close();
+      await dead.close();
       await handle.cancel().catch(() => undefined);
     }
   });
