@@ -11,7 +11,7 @@
 #   MLCYCLE_KAFKA_PORT             client port (9092); listens on MLCYCLE_KAFKA_HOST (127.0.0.1)
 #   MLCYCLE_KAFKA_CONTROLLER_PORT  KRaft controller port (client port + 1)
 #   MLCYCLE_KAFKA_DATA             data dir: config, pid file, logs, partitions
-#                                  ($MLCYCLE_HOME/kafka when MLCYCLE_HOME is set, else <clone>/.kafka/data)
+#                                  ($MLCYCLE_HOME/kafka when MLCYCLE_HOME is set, else $MLCYCLE_KAFKA_HOME/data)
 #   MLCYCLE_KAFKA_HOME             where the jars go (<clone>/.kafka); lib/ inside it is the classpath
 #   MLCYCLE_KAFKA_HEAP             broker heap cap (512m)
 #   JAVA_HOME                      Java 17 or newer (else java on PATH)
@@ -29,7 +29,7 @@ if [ -n "${MLCYCLE_KAFKA_DATA:-}" ]; then
 elif [ -n "${MLCYCLE_HOME:-}" ]; then
   data="$MLCYCLE_HOME/kafka"
 else
-  data="$root/.kafka/data"
+  data="$kafka_home/data"
 fi
 heap="${MLCYCLE_KAFKA_HEAP:-512m}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
