@@ -6,6 +6,8 @@
 #   scripts/kafka.sh start     format the data dir once, start the broker, return once it serves
 #   scripts/kafka.sh stop      stop it cleanly (SIGTERM, then SIGKILL after 60 s)
 #   scripts/kafka.sh status    exit 0 and print the pid if it runs, exit 3 if not
+#   scripts/kafka.sh consume TOPIC [ARGS]   print a topic's records as they come (Kafka's console consumer;
+#                              ARGS go to it, e.g. --from-beginning, --property print.key=true)
 #
 # Environment (all optional):
 #   MLCYCLE_KAFKA_PORT             client port (9092); listens on MLCYCLE_KAFKA_HOST (127.0.0.1)
@@ -53,8 +55,9 @@ prepare() {
   command -v mvn >/dev/null 2>&1 || fail "no mvn found: Maven resolves the broker's jars from Maven Central"
   say "resolving the broker's jars with Maven into $lib"
   rm -rf "$lib"
-  mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib" ||
-    fail "mvn dependency:copy-dependencies failed (see above); Maven Central must be reachable once"
+  mkdir -p "$kafka_home"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib" >"$kafka_home/mvn.log" 2>&1 ||
+    fail "mvn dependency:copy-dependencies failed (Maven Central must be reachable once): $(tail -n 30 "$kafka_home/mvn.log")"
   echo "$want" >"$lib/.pom.sha256"
 }
 
@@ -196,13 +199,27 @@ status() {
   fi
 }
 
+# Kafka's own console consumer, as a way to watch a topic of the local broker.
+consume() {
+  [ -n "${1:-}" ] || fail "usage: $0 consume TOPIC [console consumer options]"
+  local topic="$1"
+  shift
+  prepare
+  exec "$java" -Xmx256m -cp "$lib/*" org.apache.kafka.tools.consumer.ConsoleConsumer \
+    --bootstrap-server "$host:$port" --topic "$topic" "$@"
+}
+
 case "${1:-}" in
   prepare) prepare && say "jars ready in $lib" ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
+  consume)
+    shift
+    consume "$@"
+    ;;
   *)
-    echo "usage: $0 prepare|start|stop|status" >&2
+    echo "usage: $0 prepare|start|stop|status|consume TOPIC" >&2
     exit 2
     ;;
 esac
