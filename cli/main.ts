@@ -17,7 +17,8 @@ program
   .command('dev')
   .description('start everything: Temporal dev server + Web UI, worker, scoring server, and train the sample model')
   .option('--no-sample', 'do not train the sample model')
-  .action((options: { sample: boolean }) => runDevCommand(options));
+  .option('--kafka', 'also start a local Kafka broker (Java 17+, Maven) and a sample stream scored by streamScore')
+  .action((options: { sample: boolean; kafka?: boolean }) => runDevCommand(options));
 
 program
   .command('worker')
