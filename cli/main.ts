@@ -91,7 +91,10 @@ program
   .requiredOption('--model <name>', 'model name')
   .requiredOption('--in <topic>', 'topic of records to score (JSON objects of raw feature columns)')
   .option('--out <topic>', 'topic of results: one JSON message per record')
-  .option('--brokers <list>', 'host:port,… of the Kafka brokers (default MLCYCLE_KAFKA_BROKERS, else 127.0.0.1:9092)')
+  .option(
+    '--brokers <list>',
+    'host:port,… of the Kafka brokers (default MLCYCLE_KAFKA_BROKERS, else the local broker, 127.0.0.1:9092)',
+  )
   .option('--dlq <topic>', 'topic of records that cannot be scored, with the reason (default: <in>.dlq)')
   .option('--group <id>', 'consumer group (default mlcycle-stream-<model>)')
   .option('--labels <topic>', 'topic of true outcomes, key = prediction id, stored like POST /feedback')

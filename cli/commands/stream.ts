@@ -4,11 +4,9 @@ import { loadConfig, type MlcycleConfig } from '../../core/config';
 import type { streamScore } from '../../workflows';
 import { checkModelName, checkWorkflowInput } from '../check-input';
 import { commandConsole } from '../console';
+import { localBroker } from '../kafka/local-broker';
 import { connectClient } from '../temporal-connection';
 import { workflowRunUrl } from '../ui-links';
-
-/** Where the local broker of `scripts/kafka.sh` listens, unless MLCYCLE_KAFKA_BROKERS or --brokers says otherwise. */
-export const DEFAULT_BROKERS = '127.0.0.1:9092';
 
 export interface StreamCommandOptions {
   model: string;
@@ -46,15 +44,22 @@ export async function runStreamCommand(options: StreamCommandOptions): Promise<v
   try {
     if (options.stop) await stop(client, workflowId);
     else if (options.status) await status(client, workflowId);
-    else await start(client, config, workflowId, streamInput(options));
+    // Without --brokers: MLCYCLE_KAFKA_BROKERS, else the local broker of scripts/kafka.sh (MLCYCLE_KAFKA_HOST/PORT).
+    else
+      await start(
+        client,
+        config,
+        workflowId,
+        streamInput(options, process.env.MLCYCLE_KAFKA_BROKERS ?? localBroker(config.home).address),
+      );
   } finally {
     await client.connection.close();
   }
 }
 
-export function streamInput(options: StreamCommandOptions, env: NodeJS.ProcessEnv = process.env): StreamScoreInput {
+export function streamInput(options: StreamCommandOptions, defaultBrokers: string): StreamScoreInput {
   if (!options.out) throw new Error('--out TOPIC is required to start a stream');
-  const brokers = (options.brokers ?? env.MLCYCLE_KAFKA_BROKERS ?? DEFAULT_BROKERS)
+  const brokers = (options.brokers ?? defaultBrokers)
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker !== '');

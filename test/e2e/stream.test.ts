@@ -5,12 +5,12 @@ import Papa from 'papaparse';
 import type { DeadLetterMessage, StreamResultMessage, StreamScoreInput } from '../../contracts';
 import type { mlLifecycle, streamScore } from '../../workflows';
 import { streamScoreProgressQuery } from '../../workflows/stream-score';
-import { createTopics, freshTopic, produce, readTopic } from '../helpers/kafka-topics';
+import { createTopics, produceJson, startTestBroker, type TestBroker, uniqueTopic } from '../helpers/kafka';
+import { readTopic } from '../helpers/topic-reader';
 import { TELCO_CSV } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
-const BROKERS = (process.env.MLCYCLE_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const MODEL = 'telco-churn';
 
 type Row = Record<string, string>;
@@ -45,15 +45,19 @@ async function predict(url: string, records: unknown[]): Promise<{ id: string; p
 
 describe('streamScore end to end: a real broker, a real dev server and the real ONNX model', () => {
   let stack: TestStack;
+  let broker: TestBroker;
+  let brokers: string[];
   let runs = 0;
   const start = (input: Omit<StreamScoreInput, 'modelName' | 'brokers'>) =>
     stack.env.client.workflow.start<typeof streamScore>('streamScore', {
       taskQueue: stack.taskQueue,
       workflowId: `stream-${++runs}`,
-      args: [{ modelName: MODEL, brokers: BROKERS, ...input }],
+      args: [{ modelName: MODEL, brokers, ...input }],
     });
 
   before(async () => {
+    broker = await startTestBroker();
+    brokers = broker.brokers;
     stack = await startTestStack();
     const trained = await stack.env.client.workflow.execute<typeof mlLifecycle>('mlLifecycle', {
       taskQueue: stack.taskQueue,
@@ -64,15 +68,16 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
   });
   after(async () => {
     await stack?.stop();
+    await broker?.stop();
   });
 
   it('turns 10,000 records into 10,000 results that match /predict to 1e-6, and returns its counts when cancelled', async () => {
-    const inputTopic = freshTopic('churn-requests');
-    const outputTopic = freshTopic('churn-scores');
-    await createTopics(BROKERS, [inputTopic, outputTopic], 3);
+    const inputTopic = uniqueTopic('churn-requests');
+    const outputTopic = uniqueTopic('churn-scores');
+    await createTopics(brokers, [inputTopic, outputTopic], 3);
     const records = telcoRecords(10_000);
-    await produce(BROKERS, inputTopic, records);
-    const output = await readTopic<StreamResultMessage>(BROKERS, outputTopic);
+    await produceJson(brokers, inputTopic, records);
+    const output = await readTopic<StreamResultMessage>(brokers, outputTopic);
     const handle = await start({ inputTopic, outputTopic });
     try {
       await waitFor(() => new Set(output.messages.map((m) => m.value.key)).size === records.length, {
@@ -132,10 +137,10 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
   });
 
   it('sends records that are not JSON or break the schema to the dead-letter topic with the reason, and keeps scoring', async () => {
-    const inputTopic = freshTopic('churn-requests');
-    const outputTopic = freshTopic('churn-scores');
-    const deadLetterTopic = freshTopic('churn-dead');
-    await createTopics(BROKERS, [inputTopic, outputTopic, deadLetterTopic], 1);
+    const inputTopic = uniqueTopic('churn-requests');
+    const outputTopic = uniqueTopic('churn-scores');
+    const deadLetterTopic = uniqueTopic('churn-dead');
+    await createTopics(brokers, [inputTopic, outputTopic, deadLetterTopic], 1);
     const [first, second] = telcoRecords(2).map((r) => r.value) as [Record<string, unknown>, Record<string, unknown>];
     const { tenure: _dropped, ...noTenure } = first;
     const messages = [
@@ -147,9 +152,9 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       { key: 'wrong-type', value: { ...second, MonthlyCharges: 'a lot' } },
       { key: 'good-2', value: second },
     ];
-    await produce(BROKERS, inputTopic, messages);
-    const output = await readTopic<StreamResultMessage>(BROKERS, outputTopic);
-    const dead = await readTopic<DeadLetterMessage>(BROKERS, deadLetterTopic);
+    await produceJson(brokers, inputTopic, messages);
+    const output = await readTopic<StreamResultMessage>(brokers, outputTopic);
+    const dead = await readTopic<DeadLetterMessage>(brokers, deadLetterTopic);
     const handle = await start({ inputTopic, outputTopic, deadLetterTopic });
     try {
       await waitFor(() => output.messages.length >= 2 && dead.messages.length >= 5, {
@@ -186,15 +191,15 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
   });
 
   it('stores the labels of the labels topic in the feedback store, and dead-letters labels of unknown predictions', async () => {
-    const inputTopic = freshTopic('churn-requests');
-    const outputTopic = freshTopic('churn-scores');
-    const labelsTopic = freshTopic('churn-labels');
-    const deadLetterTopic = freshTopic('churn-dead');
-    await createTopics(BROKERS, [inputTopic, outputTopic, labelsTopic, deadLetterTopic], 1);
+    const inputTopic = uniqueTopic('churn-requests');
+    const outputTopic = uniqueTopic('churn-scores');
+    const labelsTopic = uniqueTopic('churn-labels');
+    const deadLetterTopic = uniqueTopic('churn-dead');
+    await createTopics(brokers, [inputTopic, outputTopic, labelsTopic, deadLetterTopic], 1);
     const records = telcoRecords(50);
-    await produce(BROKERS, inputTopic, records);
-    const output = await readTopic<StreamResultMessage>(BROKERS, outputTopic);
-    const dead = await readTopic<DeadLetterMessage>(BROKERS, deadLetterTopic);
+    await produceJson(brokers, inputTopic, records);
+    const output = await readTopic<StreamResultMessage>(brokers, outputTopic);
+    const dead = await readTopic<DeadLetterMessage>(brokers, deadLetterTopic);
     const handle = await start({ inputTopic, outputTopic, labelsTopic, deadLetterTopic });
     try {
       await waitFor(() => output.messages.length >= records.length, {
@@ -208,7 +213,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
         key: m.value.predictionId,
         value: spellings[i % spellings.length],
       }));
-      await produce(BROKERS, labelsTopic, [...labels, { key: 'no-such-prediction', value: '1' }]);
+      await produceJson(brokers, labelsTopic, [...labels, { key: 'no-such-prediction', value: '1' }]);
       await waitFor(() => dead.messages.length >= 1, { timeoutMs: 60_000, intervalMs: 100, what: 'a dead letter' });
       assert.equal(dead.messages[0]?.key, 'no-such-prediction');
       assert.match(dead.messages[0]?.value.reason ?? '', /unknown prediction id "no-such-prediction"/);
