@@ -54,7 +54,9 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
       ? createConsumer(input.brokers, `${input.groupId}-labels`, clientId)
       : null;
     const offsets = new AckedOffsets();
+    let failure: Error | undefined;
     try {
+      await progress.forwardPreviousAttempt();
       await model.start();
       await untilServing(model, progress, stop.signal);
       const labels =
@@ -63,12 +65,16 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
           : null;
       await scoreUntilStopped(input, consumer, producer, model, predictionLog, offsets, progress, stop.signal);
       await labels?.done();
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
     } finally {
       clearTimeout(segment);
       await closeAll(consumer, producer, labelsConsumer, model, predictionLog);
     }
     progress.tally.lastOffsets = offsets.committedOffsets();
+    // Sent on failure too: the retry is a new attempt with counts of its own, and the workflow adds these.
     const counts = await progress.final();
+    if (failure) throw failure;
     log.info('stream consumer stopped', {
       records: counts.records,
       rejected: counts.rejected,
