@@ -55,6 +55,13 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
       : null;
     const offsets = new AckedOffsets();
     let failure: Error | undefined;
+    // A client that gives up (a group it cannot rejoin while the broker is away) emits 'error'; unheard,
+    // that would crash the worker. It ends the attempt instead, and the retry starts over from the commits.
+    const onClientError = (err: Error) => {
+      failure ??= err;
+      stop.abort();
+    };
+    for (const client of [consumer, producer, labelsConsumer]) client?.on('error', onClientError);
     try {
       await progress.forwardPreviousAttempt();
       await model.start();
@@ -66,7 +73,7 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
       await scoreUntilStopped(input, consumer, producer, model, predictionLog, offsets, progress, stop.signal);
       await labels?.done();
     } catch (err) {
-      failure = err instanceof Error ? err : new Error(String(err));
+      failure ??= err instanceof Error ? err : new Error(String(err));
     } finally {
       clearTimeout(segment);
       await closeAll(consumer, producer, labelsConsumer, model, predictionLog);

@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -52,6 +53,12 @@ async function predictVersion(url: string, version: number, records: unknown[]):
   const text = await response.text();
   assert.equal(response.status, 200, text);
   return (JSON.parse(text) as { predictions: { probability: number }[] }).predictions;
+}
+
+/** Cancels a run and waits until its consumer has closed (a no-op for a run that already ended). */
+async function stopped(handle: WorkflowHandle): Promise<void> {
+  await handle.cancel().catch(() => undefined);
+  await handle.result().catch(() => undefined);
 }
 
 describe('streamScore end to end: a real broker, a real dev server and the real ONNX model', () => {
@@ -143,7 +150,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       assert.equal(description.status.name, 'COMPLETED');
     } finally {
       await output.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
     }
   });
 
@@ -197,7 +204,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
     } finally {
       await output.close();
       await dead.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
     }
   });
 
@@ -240,7 +247,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
     } finally {
       await output.close();
       await dead.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
     }
   });
 
@@ -288,7 +295,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       assert.equal(scheduled.length, 1, 'one consumer activity throughout');
     } finally {
       await output.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
     }
   });
 });

@@ -39,7 +39,12 @@ export async function readTopic<T>(brokers: string[], topic: string): Promise<To
         offset: message.offset,
       });
     });
-    stream.on('error', () => void reconnect());
+    // Either may report the same breakage; only the consumer in use reconnects, once.
+    const broken = () => {
+      if (current?.consumer === consumer) void reconnect();
+    };
+    stream.on('error', broken);
+    consumer.on('error', broken);
     current = {
       consumer,
       close: async () => {
