@@ -4,6 +4,7 @@ import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
 import { createRegisterModel, createRejectModel } from './register-model';
+import { createStreamActivities } from './stream';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
 
@@ -24,7 +25,7 @@ export interface ActivityDeps {
 
 /** Builds every activity with its dependencies; the worker is the only caller. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createLifecycleActivities(deps), ...createMonitorActivities(deps) };
+  return { ...createLifecycleActivities(deps), ...createMonitorActivities(deps), ...createStreamActivities(deps) };
 }
 
 function createLifecycleActivities(deps: ActivityDeps) {

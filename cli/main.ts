@@ -4,6 +4,7 @@ import { runDriftReportCommand } from './commands/drift-report';
 import { runMonitorCommand, type MonitorCommandOptions } from './commands/monitor';
 import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
 import { runServeCommand } from './commands/serve';
+import { runStreamCommand, type StreamCommandOptions } from './commands/stream';
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { runWorkerCommand } from './commands/worker';
 import { commandConsole } from './console';
@@ -83,6 +84,23 @@ program
   .option('--wait', 'with --trigger: wait for that run and print what it did')
   .option('--delete', 'delete the schedule')
   .action((options: RetrainCommandOptions) => runRetrainCommand(options));
+
+program
+  .command('stream')
+  .description('start streamScore: score the records of a Kafka topic until stopped, results to another topic')
+  .requiredOption('--model <name>', 'model name')
+  .requiredOption('--in <topic>', 'topic of records to score (JSON objects of raw feature columns)')
+  .option('--out <topic>', 'topic of results: one JSON message per record')
+  .option(
+    '--brokers <list>',
+    'host:port,… of the Kafka brokers (default MLCYCLE_KAFKA_BROKERS, else the local broker, 127.0.0.1:9092)',
+  )
+  .option('--dlq <topic>', 'topic of records that cannot be scored, with the reason (default: <in>.dlq)')
+  .option('--group <id>', 'consumer group (default mlcycle-stream-<model>)')
+  .option('--labels <topic>', 'topic of true outcomes, key = prediction id, stored like POST /feedback')
+  .option('--status', 'print the progress of the running stream')
+  .option('--stop', 'stop the running stream and print its counts')
+  .action((options: StreamCommandOptions) => runStreamCommand(options));
 
 program
   .command('drift')

@@ -2,3 +2,4 @@
 export { driftMonitor } from './drift-monitor';
 export { mlLifecycle, progressQuery } from './ml-lifecycle';
 export { scheduledRetrain } from './scheduled-retrain';
+export { streamScore, streamScoreProgressQuery, streamProgressSignal } from './stream-score';

@@ -1,0 +1,70 @@
+import { Context, log } from '@temporalio/activity';
+import { STREAM_PROGRESS_SIGNAL, type StreamCounts } from '../../contracts/stream-activities';
+
+/** How often the counts go to the workflow as a signal (each adds a few history events). */
+export const SIGNAL_EVERY_MS = 5_000;
+
+type Tally = Pick<StreamCounts, 'records' | 'rejected' | 'labels' | 'version' | 'lag' | 'lastOffsets'>;
+
+/**
+ * The attempt's running counts: heartbeat details on every call (the SDK throttles the RPCs), and
+ * every few seconds a `streamProgress` signal to the workflow, which cannot read heartbeat details.
+ */
+export class StreamProgress {
+  readonly tally: Tally = { records: 0, rejected: 0, labels: 0, version: null, lag: null, lastOffsets: {} };
+  private readonly attemptKey: string;
+  private lastSignalAt = Date.now();
+  private recordsAtLastSignal = 0;
+  private recordsPerSecond = 0;
+  private sending: Promise<void> | undefined;
+  private readonly context = Context.current();
+
+  constructor() {
+    const { activityId, attempt } = this.context.info;
+    this.attemptKey = `${activityId}#${attempt}`;
+  }
+
+  counts(): StreamCounts {
+    return {
+      attemptKey: this.attemptKey,
+      ...this.tally,
+      lastOffsets: { ...this.tally.lastOffsets },
+      recordsPerSecond: this.recordsPerSecond,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Heartbeats; when a signal is due, refreshes what `refresh` measures (lag, offsets) and signals. */
+  async tick(refresh: () => Promise<void>): Promise<void> {
+    this.context.heartbeat(this.counts());
+    const now = Date.now();
+    if (now - this.lastSignalAt < SIGNAL_EVERY_MS || this.sending) return;
+    this.recordsPerSecond = ((this.tally.records - this.recordsAtLastSignal) * 1000) / (now - this.lastSignalAt);
+    this.recordsAtLastSignal = this.tally.records;
+    this.lastSignalAt = now;
+    await refresh();
+    // Not awaited: a slow Temporal frontend must not hold up the stream.
+    this.sending = this.signal().finally(() => {
+      this.sending = undefined;
+    });
+  }
+
+  /** The final counts, sent and awaited before the activity ends. */
+  async final(): Promise<StreamCounts> {
+    await this.sending;
+    await this.signal();
+    return this.counts();
+  }
+
+  private async signal(): Promise<void> {
+    const { workflowExecution } = this.context.info;
+    if (!workflowExecution) return; // a standalone activity has no workflow to tell
+    try {
+      await this.context.client.workflow
+        .getHandle(workflowExecution.workflowId, workflowExecution.runId)
+        .signal(STREAM_PROGRESS_SIGNAL, this.counts());
+    } catch (err) {
+      log.warn('stream progress signal failed', { error: (err as Error).message });
+    }
+  }
+}
