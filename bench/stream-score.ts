@@ -10,7 +10,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { StreamScoreInput, StreamScoreProgress } from '../contracts/stream';
 import type { mlLifecycle } from '../workflows';
@@ -44,6 +44,8 @@ interface Phase<R extends LoadResult> {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine takes cores from the stream: its load average goes with the figures.
+  const loadBefore = loadavg();
   const stack = await startTestStack();
   let broker: TestBroker | undefined;
   try {
@@ -97,7 +99,12 @@ async function main(): Promise<void> {
     );
     const out = join(__dirname, 'results');
     mkdirSync(out, { recursive: true });
-    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version };
+    const machine = {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? '?',
+      node: process.version,
+      loadAverage: { before: loadBefore, after: loadavg() },
+    };
     const report = {
       at: new Date().toISOString(),
       machine,
