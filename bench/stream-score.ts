@@ -9,7 +9,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { StreamScoreInput, StreamScoreProgress } from '../contracts/stream';
@@ -117,6 +117,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await broker?.stop();
+    // The flooded topics fill hundreds of MB: nothing in them is needed once the figures are written.
+    if (broker) rmSync(broker.dataDir, { recursive: true, force: true });
     await stack.stop();
   }
 }
