@@ -2,6 +2,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { StreamScoreInput } from '../../contracts/stream';
 import type { MlcycleConfig } from '../../core/config';
+import type { streamScore } from '../../workflows';
+import { streamWorkflowId } from '../commands/stream';
 import { displayPath } from '../display-path';
 import { ensureSampleData, SAMPLE_MODEL } from '../sample-model';
 import { workflowRunUrl } from '../ui-links';
@@ -15,7 +17,8 @@ export const DEV_TOPICS = {
   output: 'churn-scores',
   deadLetter: 'churn-requests.dlq',
 } as const;
-export const DEV_STREAM_WORKFLOW_ID = `stream-score-${SAMPLE_MODEL}`;
+/** The id `mlcycle stream --model telco-churn --in churn-requests` uses too, so its --status and --stop find it. */
+export const DEV_STREAM_WORKFLOW_ID = streamWorkflowId(SAMPLE_MODEL, DEV_TOPICS.input);
 /** Gentle: a person can follow the scores as they come. */
 const SAMPLE_RECORDS_PER_SECOND = 5;
 /** Bound on the wait for the cancelled stream to commit and end before the broker stops. */
@@ -51,7 +54,7 @@ export async function startDevKafka({ config, client, uiBase, say, onStop }: Dev
     outputTopic: DEV_TOPICS.output,
     deadLetterTopic: DEV_TOPICS.deadLetter,
   });
-  onStop(() => cancelStream(handle));
+  onStop(() => cancelStream(handle, say));
   const runId = (await handle.describe()).runId;
   say(`streamScore ${handle.workflowId}: ${workflowRunUrl(uiBase, config.namespace, handle.workflowId, runId)}`);
 
@@ -65,8 +68,9 @@ export async function startDevKafka({ config, client, uiBase, say, onStop }: Dev
   });
   onStop(() => sample.stop());
   say(`sample stream: ${SAMPLE_RECORDS_PER_SECOND} rows/s from ${displayPath(csvPath)} to ${DEV_TOPICS.input}`);
+  say(`progress: npx mlcycle stream --model ${SAMPLE_MODEL} --in ${DEV_TOPICS.input} --status`);
   say(
-    `progress: temporal workflow query --address ${config.dialAddress} --namespace ${config.namespace}` +
+    `  or: temporal workflow query --address ${config.dialAddress} --namespace ${config.namespace}` +
       ` --workflow-id ${handle.workflowId} --type progress`,
   );
   say(`scores: ${consumeCommand(broker, DEV_TOPICS.output)}`);
@@ -92,9 +96,13 @@ async function startBroker(
   say(`Kafka broker ${broker.address} (KRaft, one node), data and logs in ${displayPath(broker.dataDir)}/`);
 }
 
-async function startStream(config: MlcycleConfig, client: Client, input: StreamScoreInput): Promise<WorkflowHandle> {
+async function startStream(
+  config: MlcycleConfig,
+  client: Client,
+  input: StreamScoreInput,
+): Promise<WorkflowHandle<typeof streamScore>> {
   try {
-    return await client.workflow.start('streamScore', {
+    return await client.workflow.start<typeof streamScore>('streamScore', {
       taskQueue: config.taskQueue,
       workflowId: DEV_STREAM_WORKFLOW_ID,
       args: [input],
@@ -102,18 +110,24 @@ async function startStream(config: MlcycleConfig, client: Client, input: StreamS
     });
   } catch (err) {
     // A run left by a `dev` that did not stop cleanly: it resumes from its committed offsets.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(DEV_STREAM_WORKFLOW_ID);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return client.workflow.getHandle<typeof streamScore>(DEV_STREAM_WORKFLOW_ID);
+    }
     throw err;
   }
 }
 
 /** Cancels the run and waits (bounded) until it ended, so its consumer commits before the broker goes. */
-async function cancelStream(handle: WorkflowHandle): Promise<void> {
+async function cancelStream(handle: WorkflowHandle<typeof streamScore>, say: (line: string) => void): Promise<void> {
   await handle.cancel();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, CANCEL_WAIT_MS)));
-  await Promise.race([handle.result().catch(() => undefined), timeout]);
-  clearTimeout(timer);
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), CANCEL_WAIT_MS)));
+  const result = await Promise.race([handle.result(), timeout]).finally(() => clearTimeout(timer));
+  say(
+    result
+      ? `streamScore ${handle.workflowId} stopped: ${result.records} records scored, ${result.rejected} rejected`
+      : `streamScore ${handle.workflowId} did not stop within ${CANCEL_WAIT_MS / 1000} s of its cancel`,
+  );
 }
 
 /** Kafka's console consumer through the broker script, with the variables that locate this broker. */

@@ -1,5 +1,5 @@
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
-import { readCsvTable } from '../../data/csv-reader';
+import { csvRowsAsRequestJson } from '../../data/csv-request-json';
 
 export interface SampleStreamOptions {
   brokers: string[];
@@ -16,19 +16,12 @@ export interface SampleStream {
   stop(): Promise<void>;
 }
 
-// The row's label stays out of the request: the true outcome arrives later, if at all (a labels topic).
-const NOT_SENT = new Set(['Churn']);
-
 /**
  * Sends the CSV's rows to `topic` as JSON records (the raw columns, as /predict takes them), keyed by
  * customerID, one every 1/ratePerSecond s, for a stream to score while `mlcycle dev --kafka` runs.
  */
 export async function startSampleStream(options: SampleStreamOptions): Promise<SampleStream> {
-  const { table, problems } = await readCsvTable(options.csvPath);
-  if (table.rowCount === 0) {
-    throw new Error(`${options.csvPath} has no rows to stream: ${problems.map((p) => p.message).join('; ')}`);
-  }
-  const columns = table.header.filter((column) => !NOT_SENT.has(column));
+  const requests = await csvRowsAsRequestJson(options.csvPath);
   const producer = new Producer({
     clientId: 'mlcycle-dev-sample-stream',
     bootstrapBrokers: options.brokers,
@@ -40,12 +33,13 @@ export async function startSampleStream(options: SampleStreamOptions): Promise<S
   let failing = false;
   let inFlight: Promise<void> = Promise.resolve();
   const sendOne = async (): Promise<void> => {
-    const row = next % table.rowCount;
+    const value = requests[next % requests.length] ?? '{}';
     next += 1;
-    const record = Object.fromEntries(columns.map((column) => [column, table.columns[column]?.[row] ?? '']));
+    // Keyed by customer, so one customer's requests keep their order on a partitioned topic.
+    const key = (JSON.parse(value) as { customerID?: string }).customerID ?? String(next);
     try {
       await producer.send({
-        messages: [{ topic: options.topic, key: String(record.customerID ?? row), value: JSON.stringify(record) }],
+        messages: [{ topic: options.topic, key, value }],
       });
       sent += 1;
       if (failing) options.onTrouble(`sample stream: sending to ${options.topic} works again`);

@@ -1,0 +1,179 @@
+// Benchmark: streamScore on a real broker (scripts/kafka.sh) and a real dev server, worker and registry.
+// 1. Throughput: the input topic is flooded (kept at most --backlog records ahead of the results) and the
+//    results read from the output topic are counted over --seconds (60) after a warm-up.
+// 2. Latency: --rate (1,000) records/s for --latency-seconds (30); for each record, the time from its send
+//    to its result read from the output topic; p50/p90/p99/max after a warm-up.
+// Producer and result reader run in a child process (bench/stream/load.ts), so they do not share an event
+// loop with the worker under test; they do share the machine's cores with it and with the broker.
+// Usage: npm run bench:stream [-- --seconds 60 --rate 1000 --latency-seconds 30 --partitions 1]
+import type { WorkflowHandle } from '@temporalio/client';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { StreamScoreInput, StreamScoreProgress } from '../contracts/stream';
+import type { mlLifecycle } from '../workflows';
+import { createTopics, startTestBroker, uniqueTopic, type TestBroker } from '../test/helpers/kafka';
+import { TELCO_CSV } from '../test/helpers/paths';
+import { startTestStack, type TestStack } from '../test/helpers/stack';
+import type { LatencyResult, LoadJob, LoadResult, ThroughputResult } from './stream/load-types';
+
+const GOALS = { recordsPerSecond: 20_000, p99Ms: 100 };
+const MODEL = 'telco-churn';
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
+  return value;
+}
+
+const settings = {
+  seconds: flag('seconds', 60),
+  rate: flag('rate', 1000),
+  latencySeconds: flag('latency-seconds', 30),
+  partitions: flag('partitions', 1),
+  backlog: flag('backlog', 200_000),
+};
+
+interface Phase<R extends LoadResult> {
+  load: R;
+  /** The run's own counts when the load ended. */
+  progress: StreamScoreProgress;
+}
+
+async function main(): Promise<void> {
+  // Other work on the machine takes cores from the stream: its load average goes with the figures.
+  const loadBefore = loadavg();
+  const stack = await startTestStack();
+  let broker: TestBroker | undefined;
+  try {
+    broker = await startTestBroker();
+    const trained = await stack.env.client.workflow.execute<typeof mlLifecycle>('mlLifecycle', {
+      taskQueue: stack.taskQueue,
+      workflowId: `bench-stream-train-${Date.now()}`,
+      args: [{ modelName: MODEL, dataUri: TELCO_CSV }],
+    });
+    if (!trained.deployed) throw new Error(`the model was not deployed: ${trained.reason}`);
+    console.log(`${MODEL} v${trained.version} serving; broker ${broker.brokers.join(',')}`);
+
+    const throughput = await runPhase<ThroughputResult>(stack, broker, 'throughput', (topics) => ({
+      mode: 'throughput',
+      ...topics,
+      csvPath: TELCO_CSV,
+      seconds: settings.seconds,
+      warmupSeconds: 5,
+      maxBacklog: settings.backlog,
+      batchSize: 1000,
+      sendersInFlight: 4,
+    }));
+    console.log(
+      `throughput: ${throughput.load.recordsPerSecond.toFixed(0)} records/s over ${throughput.load.windowSeconds.toFixed(1)} s` +
+        ` (per second: min ${Math.min(...throughput.load.perSecond)}, max ${Math.max(...throughput.load.perSecond)})`,
+    );
+    const latency = await runPhase<LatencyResult>(stack, broker, 'latency', (topics) => ({
+      mode: 'latency',
+      ...topics,
+      csvPath: TELCO_CSV,
+      rate: settings.rate,
+      seconds: settings.latencySeconds,
+      warmupSeconds: 3,
+    }));
+    const l = latency.load;
+    console.log(
+      `latency at ${l.rate}/s (achieved ${l.achievedRate.toFixed(0)}/s): p50 ${l.p50Ms.toFixed(1)} ms, p90 ${l.p90Ms.toFixed(1)} ms,` +
+        ` p99 ${l.p99Ms.toFixed(1)} ms, max ${l.maxMs.toFixed(1)} ms over ${l.measured} records` +
+        ` (${l.missing} missing, ${l.duplicates} duplicates)`,
+    );
+    const goals = {
+      recordsPerSecond: {
+        goal: GOALS.recordsPerSecond,
+        met: throughput.load.recordsPerSecond >= GOALS.recordsPerSecond,
+      },
+      p99Ms: { goal: GOALS.p99Ms, met: l.p99Ms <= GOALS.p99Ms && l.missing === 0 },
+    };
+    console.log(
+      `goals: ≥ ${GOALS.recordsPerSecond}/s ${goals.recordsPerSecond.met ? 'met' : 'NOT met'};` +
+        ` p99 ≤ ${GOALS.p99Ms} ms ${goals.p99Ms.met ? 'met' : 'NOT met'}`,
+    );
+    const out = join(__dirname, 'results');
+    mkdirSync(out, { recursive: true });
+    const machine = {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? '?',
+      node: process.version,
+      loadAverage: { before: loadBefore, after: loadavg() },
+    };
+    const report = {
+      at: new Date().toISOString(),
+      machine,
+      settings,
+      model: { name: MODEL, version: trained.version },
+    };
+    writeFileSync(
+      join(out, 'stream-score.json'),
+      `${JSON.stringify({ ...report, throughput, latency, goals }, null, 2)}\n`,
+    );
+  } finally {
+    await broker?.stop();
+    // The flooded topics fill hundreds of MB: nothing in them is needed once the figures are written.
+    if (broker) rmSync(broker.dataDir, { recursive: true, force: true });
+    await stack.stop();
+  }
+}
+
+/** Fresh topics and a fresh streamScore run for one phase; the run is cancelled when the load ends. */
+async function runPhase<R extends LoadResult>(
+  stack: TestStack,
+  broker: TestBroker,
+  name: string,
+  job: (topics: { brokers: string[]; inputTopic: string; outputTopic: string }) => LoadJob,
+): Promise<Phase<R>> {
+  const inputTopic = uniqueTopic(`bench-${name}-in`);
+  const outputTopic = uniqueTopic(`bench-${name}-out`);
+  const deadLetterTopic = `${inputTopic}.dlq`;
+  await createTopics(broker.brokers, [inputTopic, outputTopic, deadLetterTopic], settings.partitions);
+  const input: StreamScoreInput = {
+    modelName: MODEL,
+    brokers: broker.brokers,
+    inputTopic,
+    outputTopic,
+    deadLetterTopic,
+  };
+  const handle = await stack.env.client.workflow.start('streamScore', {
+    taskQueue: stack.taskQueue,
+    workflowId: `bench-stream-${name}-${Date.now()}`,
+    args: [input],
+  });
+  try {
+    const load = await runLoad<R>(job({ brokers: broker.brokers, inputTopic, outputTopic }));
+    const progress = await handle.query<StreamScoreProgress>('progress');
+    return { load, progress };
+  } finally {
+    await stop(handle);
+  }
+}
+
+async function runLoad<R extends LoadResult>(job: LoadJob): Promise<R> {
+  const child = fork(join(__dirname, 'stream', 'load.ts'), [JSON.stringify(job)], { execArgv: ['--import', 'tsx'] });
+  const result = new Promise<R>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as R));
+    child.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before it reported`)));
+  });
+  try {
+    return await result;
+  } finally {
+    if (child.exitCode === null) await once(child, 'exit');
+  }
+}
+
+async function stop(handle: WorkflowHandle): Promise<void> {
+  await handle.cancel();
+  await handle.result().catch(() => undefined);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
