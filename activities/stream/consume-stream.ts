@@ -90,12 +90,17 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
     // Sent on failure too: the retry is a new attempt with counts of its own, and the workflow adds these.
     const counts = await progress.final();
     if (failure) throw failure;
+    const why = cancelReason(cancelled);
+    // Only the workflow's cancel ends the stream; a worker shutting down hands it to the next attempt.
+    if (why !== null && why !== 'CANCELLED') {
+      throw new Error(`the stream's consumer stopped (${why}); the next attempt resumes from the committed offsets`);
+    }
     log.info('stream consumer stopped', {
       records: counts.records,
       rejected: counts.rejected,
-      cancelled: cancelled.aborted,
+      cancelled: why !== null,
     });
-    return { ...counts, cancelled: cancelled.aborted };
+    return { ...counts, cancelled: why !== null };
   };
 }
 
@@ -215,4 +220,11 @@ async function closeAll(
   for (const result of results) {
     if (result.status === 'rejected') log.warn('closing a stream client failed', { error: String(result.reason) });
   }
+}
+
+/** Why the activity was cancelled: CANCELLED (the workflow asked), WORKER_SHUTDOWN, TIMED_OUT, …; null when it was not. */
+function cancelReason(signal: AbortSignal): string | null {
+  if (!signal.aborted) return null;
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason);
 }
