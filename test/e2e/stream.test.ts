@@ -131,11 +131,13 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       const sources = new Set(output.messages.map((m) => `${m.value.source.partition}:${m.value.source.offset}`));
       assert.equal(sources.size, records.length);
 
-      await waitFor(async () => (await handle.query(streamScoreProgressQuery)).records >= records.length, {
-        timeoutMs: 30_000,
-        intervalMs: 250,
-        what: 'the progress query to count every record',
-      });
+      await waitFor(
+        async () => {
+          const { records: scored, lag } = await handle.query(streamScoreProgressQuery);
+          return scored >= records.length && lag === 0;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'the progress query to count every record, with no lag left' },
+      );
       const progress = await handle.query(streamScoreProgressQuery);
       assert.equal(progress.version, 1);
       assert.equal(progress.rejected, 0);
