@@ -78,7 +78,8 @@ async function main(): Promise<void> {
       csvPath: TELCO_CSV,
       rate: settings.rate,
       seconds: settings.latencySeconds,
-      warmupSeconds: 3,
+      // The first seconds are left out (connections, JIT), but never all of them.
+      warmupSeconds: Math.min(3, settings.latencySeconds / 3),
     }));
     const l = latency.load;
     console.log(

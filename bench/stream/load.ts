@@ -159,6 +159,7 @@ async function latency(job: Extract<LoadJob, { mode: 'latency' }>): Promise<Late
   while (sentAt.size > 0 && performance.now() < deadline) await delay(20);
   await reader.close();
   await out.close();
+  if (latencies.length === 0) throw new Error(`no result of the ${total} records sent came back after the warm-up`);
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {
