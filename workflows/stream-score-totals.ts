@@ -19,6 +19,8 @@ export class StreamTotals {
   }
 
   report(counts: StreamCounts): void {
+    // The last heartbeat of a dead attempt, forwarded by the next, may be older than its last signal.
+    if (this.current?.attemptKey === counts.attemptKey && counts.records < this.current.records) return;
     if (this.current && this.current.attemptKey !== counts.attemptKey) this.settle();
     this.current = counts;
     this.last = counts;

@@ -1,14 +1,21 @@
 import { Context, log } from '@temporalio/activity';
 import type { Message } from '@platformatic/kafka';
 import type { ConsumeStreamInput, ConsumeStreamResult } from '../../contracts/stream-activities';
-import { PredictionLogWriter } from '../../monitoring/prediction-log';
 import type { ModelRegistry } from '../../registry/model-registry';
 import { BatchReader } from './batch-reader';
-import { createConsumer, createProducer, type InputConsumer, type OutputProducer } from './kafka-clients';
+import {
+  closeConsumer,
+  createConsumer,
+  createProducer,
+  type InputConsumer,
+  type OutputProducer,
+} from './kafka-clients';
 import { runLabelsLoop } from './labels';
+import { PredictionLogThread } from './log-thread';
 import { AckedOffsets, groupLag } from './offsets';
 import { StreamProgress } from './progress';
-import { scoreBatch } from './score-batch';
+import { InFlightSends } from './in-flight';
+import { type ScoredBatch, scoreBatch } from './score-batch';
 import { ServingModel } from './serving-model';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -18,6 +25,8 @@ const MAX_BATCH = 500;
 const LINGER_MS = 20;
 /** Longest wait for a record before the loop heartbeats anyway. */
 const IDLE_MS = 1_000;
+/** Result batches sent and not yet acknowledged, at most. */
+const MAX_IN_FLIGHT = 4;
 /** Acknowledged offsets are committed at most this often (and always before closing). */
 const COMMIT_EVERY_MS = 500;
 
@@ -43,18 +52,26 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
     const clientId = `mlcycle-stream-${owner}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
     const progress = new StreamProgress();
     const model = new ServingModel(registry, input.modelName);
-    const predictionLog = PredictionLogWriter.open(home, {
-      onError: (error, during) => {
-        log.warn(`prediction log ${during} failed`, { error: error.message });
-      },
-    });
     const consumer = createConsumer(input.brokers, input.groupId, clientId);
     const producer = createProducer(input.brokers, clientId);
     const labelsConsumer = input.labelsTopic
       ? createConsumer(input.brokers, `${input.groupId}-labels`, clientId)
       : null;
     const offsets = new AckedOffsets();
+    let failure: Error | undefined;
+    // A client that gives up (a group it cannot rejoin while the broker is away) emits 'error'; unheard,
+    // that would crash the worker. It ends the attempt instead, and the retry starts over from the commits.
+    const onClientError = (err: Error) => {
+      failure ??= err;
+      stop.abort();
+    };
+    for (const client of [consumer, producer, labelsConsumer]) client?.on('error', onClientError);
+    const predictionLog = new PredictionLogThread(home, (message, fatal) => {
+      if (fatal) onClientError(new Error(message));
+      else log.warn(message);
+    });
     try {
+      await progress.forwardPreviousAttempt();
       await model.start();
       await untilServing(model, progress, stop.signal);
       const labels =
@@ -63,12 +80,16 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
           : null;
       await scoreUntilStopped(input, consumer, producer, model, predictionLog, offsets, progress, stop.signal);
       await labels?.done();
+    } catch (err) {
+      failure ??= err instanceof Error ? err : new Error(String(err));
     } finally {
       clearTimeout(segment);
       await closeAll(consumer, producer, labelsConsumer, model, predictionLog);
     }
     progress.tally.lastOffsets = offsets.committedOffsets();
+    // Sent on failure too: the retry is a new attempt with counts of its own, and the workflow adds these.
     const counts = await progress.final();
+    if (failure) throw failure;
     log.info('stream consumer stopped', {
       records: counts.records,
       rejected: counts.rejected,
@@ -83,7 +104,7 @@ async function scoreUntilStopped(
   consumer: InputConsumer,
   producer: OutputProducer,
   model: ServingModel,
-  predictionLog: PredictionLogWriter,
+  predictionLog: PredictionLogThread,
   offsets: AckedOffsets,
   progress: StreamProgress,
   signal: AbortSignal,
@@ -101,25 +122,33 @@ async function scoreUntilStopped(
     tally.lastOffsets = offsets.committedOffsets();
     tally.lag = await groupLag(consumer, input.inputTopic);
   };
+  const sends = new InFlightSends<{ batch: KafkaMessage[]; scored: ScoredBatch }>(
+    MAX_IN_FLIGHT,
+    ({ batch, scored }) => {
+      offsets.add(batch);
+      tally.records += scored.scored;
+      tally.rejected += scored.rejected;
+      tally.version = scored.version;
+    },
+  );
   try {
     while (!signal.aborted) {
       const batch = await reader.next(MAX_BATCH, LINGER_MS, IDLE_MS, signal);
       if (batch.length > 0) {
         const scored = await model.withModel((loaded) => scoreBatch(batch, loaded, input));
         // Resolves once every in-sync replica has every message (acks=all); only then are offsets committed.
-        await producer.send({ messages: scored.messages });
+        // Logged before the results can be seen: a label sent back for one always finds its prediction.
         predictionLog.append(scored.logEntries);
-        offsets.add(batch);
-        tally.records += scored.scored;
-        tally.rejected += scored.rejected;
-        tally.version = scored.version;
+        await sends.add({ batch, scored }, producer.send({ messages: scored.messages }));
       }
+      await sends.settleFinished();
       if (Date.now() - lastCommit >= COMMIT_EVERY_MS) {
         await offsets.commit(consumer);
         lastCommit = Date.now();
       }
       await progress.tick(refresh);
     }
+    await sends.drain();
     await offsets.commit(consumer);
   } finally {
     await stream.close();
@@ -130,7 +159,7 @@ function startLabels(
   input: ConsumeStreamInput,
   consumer: InputConsumer,
   producer: OutputProducer,
-  predictionLog: PredictionLogWriter,
+  predictionLog: PredictionLogThread,
   progress: StreamProgress,
   stop: AbortController,
 ): { done(): Promise<void> } {
@@ -174,15 +203,15 @@ async function closeAll(
   producer: OutputProducer,
   labelsConsumer: InputConsumer | null,
   model: ServingModel,
-  predictionLog: PredictionLogWriter,
+  predictionLog: PredictionLogThread,
 ): Promise<void> {
   const results = await Promise.allSettled([
-    consumer.close(),
+    closeConsumer(consumer),
     producer.close(),
-    labelsConsumer?.close(),
+    labelsConsumer && closeConsumer(labelsConsumer),
     model.close(),
+    predictionLog.close(),
   ]);
-  predictionLog.close();
   for (const result of results) {
     if (result.status === 'rejected') log.warn('closing a stream client failed', { error: String(result.reason) });
   }

@@ -41,3 +41,12 @@ export function createProducer(brokers: string[], clientId: string): OutputProdu
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
 }
+
+/** Leaves the group and closes; when the broker is unreachable (no group to leave), closes by force. */
+export async function closeConsumer(consumer: InputConsumer): Promise<void> {
+  try {
+    await consumer.close();
+  } catch {
+    await new Promise<void>((resolve, reject) => consumer.close(true, (error) => (error ? reject(error) : resolve())));
+  }
+}

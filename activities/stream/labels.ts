@@ -1,8 +1,9 @@
 import type { Message } from '@platformatic/kafka';
 import type { DeadLetterMessage } from '../../contracts/stream-messages';
-import type { FeedbackLabel, PredictionLogWriter } from '../../monitoring/prediction-log';
+import type { FeedbackLabel } from '../../monitoring/prediction-log';
 import { BatchReader } from './batch-reader';
 import type { InputConsumer, OutputProducer } from './kafka-clients';
+import type { PredictionLogThread } from './log-thread';
 import { AckedOffsets } from './offsets';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -10,7 +11,7 @@ type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 export interface LabelsLoopOptions {
   consumer: InputConsumer;
   producer: OutputProducer;
-  predictionLog: PredictionLogWriter;
+  predictionLog: PredictionLogThread;
   labelsTopic: string;
   deadLetterTopic: string;
   signal: AbortSignal;
@@ -37,7 +38,7 @@ export async function runLabelsLoop(options: LabelsLoopOptions): Promise<void> {
     while (!signal.aborted) {
       const batch = await reader.next(1000, 20, 1000, signal);
       if (batch.length === 0) continue;
-      const { stored, deadLetters } = storeLabels(batch, predictionLog, options.deadLetterTopic);
+      const { stored, deadLetters } = await storeLabels(batch, predictionLog, options.deadLetterTopic);
       if (deadLetters.length > 0) await producer.send({ messages: deadLetters });
       options.onStored(stored);
       offsets.add(batch);
@@ -48,18 +49,18 @@ export async function runLabelsLoop(options: LabelsLoopOptions): Promise<void> {
   }
 }
 
-function storeLabels(batch: readonly KafkaMessage[], log: PredictionLogWriter, deadLetterTopic: string) {
+async function storeLabels(batch: readonly KafkaMessage[], log: PredictionLogThread, deadLetterTopic: string) {
   const labels: FeedbackLabel[] = batch.map((message) => ({
     id: message.key?.toString('utf8') ?? '',
     label: labelValue(message.value),
   }));
   // All or nothing per call: invalid entries are taken out and the rest stored in a second call.
-  const first = log.recordFeedback(labels);
+  const first = await log.recordFeedback(labels);
   const invalid = new Map(first.invalid.map((problem) => [problem.index, problem.message]));
   let stored = first.accepted;
   let unknown = new Set(first.unknown);
   if (invalid.size > 0) {
-    const second = log.recordFeedback(labels.filter((_, index) => !invalid.has(index)));
+    const second = await log.recordFeedback(labels.filter((_, index) => !invalid.has(index)));
     stored = second.accepted;
     unknown = new Set(second.unknown);
   }

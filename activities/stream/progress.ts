@@ -49,20 +49,30 @@ export class StreamProgress {
     });
   }
 
-  /** The final counts, sent and awaited before the activity ends. */
+  /**
+   * Passes on what the previous attempt heartbeated last: a worker that died outright sent no final
+   * counts, and its last heartbeat is newer than its last signal.
+   */
+  async forwardPreviousAttempt(): Promise<void> {
+    const previous = this.context.info.heartbeatDetails as StreamCounts | undefined;
+    if (typeof previous?.attemptKey !== 'string' || previous.attemptKey === this.attemptKey) return;
+    await this.signal(previous);
+  }
+
+  /** The final counts, sent and awaited before the activity ends (also when it fails). */
   async final(): Promise<StreamCounts> {
     await this.sending;
     await this.signal();
     return this.counts();
   }
 
-  private async signal(): Promise<void> {
+  private async signal(counts: StreamCounts = this.counts()): Promise<void> {
     const { workflowExecution } = this.context.info;
     if (!workflowExecution) return; // a standalone activity has no workflow to tell
     try {
       await this.context.client.workflow
         .getHandle(workflowExecution.workflowId, workflowExecution.runId)
-        .signal(STREAM_PROGRESS_SIGNAL, this.counts());
+        .signal(STREAM_PROGRESS_SIGNAL, counts);
     } catch (err) {
       log.warn('stream progress signal failed', { error: (err as Error).message });
     }

@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -41,6 +42,23 @@ async function predict(url: string, records: unknown[]): Promise<{ id: string; p
   const text = await response.text();
   assert.equal(response.status, 200, text);
   return (JSON.parse(text) as { predictions: { id: string; probability: number; label: number }[] }).predictions;
+}
+
+async function predictVersion(url: string, version: number, records: unknown[]): Promise<{ probability: number }[]> {
+  const response = await fetch(`${url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, version, records }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  return (JSON.parse(text) as { predictions: { probability: number }[] }).predictions;
+}
+
+/** Cancels a run and waits until its consumer has closed (a no-op for a run that already ended). */
+async function stopped(handle: WorkflowHandle): Promise<void> {
+  await handle.cancel().catch(() => undefined);
+  await handle.result().catch(() => undefined);
 }
 
 describe('streamScore end to end: a real broker, a real dev server and the real ONNX model', () => {
@@ -132,7 +150,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       assert.equal(description.status.name, 'COMPLETED');
     } finally {
       await output.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
     }
   });
 
@@ -186,7 +204,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
     } finally {
       await output.close();
       await dead.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
     }
   });
 
@@ -229,7 +247,55 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
     } finally {
       await output.close();
       await dead.close();
-      await handle.cancel().catch(() => undefined);
+      await stopped(handle);
+    }
+  });
+
+  // Last: it deploys v2, which the tests above expect not to exist.
+  it('follows a promotion to a new version without restarting the consumer', async () => {
+    const inputTopic = uniqueTopic('churn-requests');
+    const outputTopic = uniqueTopic('churn-scores');
+    await createTopics(brokers, [inputTopic, outputTopic], 1);
+    const records = telcoRecords(200);
+    await produceJson(brokers, inputTopic, records.slice(0, 100));
+    const output = await readTopic<StreamResultMessage>(brokers, outputTopic);
+    const handle = await start({ inputTopic, outputTopic });
+    try {
+      await waitFor(() => output.messages.length >= 100, { timeoutMs: 60_000, intervalMs: 100, what: '100 results' });
+      assert.ok(output.messages.every((m) => m.value.model.version === 1));
+      const retrained = await stack.env.client.workflow.execute<typeof mlLifecycle>('mlLifecycle', {
+        taskQueue: stack.taskQueue,
+        workflowId: 'stream-train-v2',
+        args: [{ modelName: MODEL, dataUri: TELCO_CSV, seed: 7 }],
+      });
+      assert.equal(retrained.version, 2);
+      assert.equal(retrained.deployed, true, retrained.reason);
+      // Records keep arriving; the stream switches to v2 between two batches once it has read the registry.
+      let sent = 100;
+      await waitFor(
+        async () => {
+          if (sent < records.length) await produceJson(brokers, inputTopic, records.slice(sent, ++sent));
+          return output.messages.some((m) => m.value.model.version === 2);
+        },
+        { timeoutMs: 60_000, intervalMs: 200, what: 'a result of v2' },
+      );
+      const v2 = output.messages.filter((m) => m.value.model.version === 2);
+      const index = (key: string | null) => Number(key?.slice('rec-'.length));
+      const expected = await predictVersion(
+        stack.scoringUrl,
+        2,
+        v2.map((m) => records[index(m.key)]?.value),
+      );
+      v2.forEach((m, i) => assert.ok(Math.abs(m.value.probability - (expected[i]?.probability ?? NaN)) <= 1e-6));
+      // Once v2 scores, v1 never does again: the swap happens between batches.
+      const firstV2 = output.messages.findIndex((m) => m.value.model.version === 2);
+      assert.ok(output.messages.slice(firstV2).every((m) => m.value.model.version === 2));
+      const { events } = await handle.fetchHistory();
+      const scheduled = (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes);
+      assert.equal(scheduled.length, 1, 'one consumer activity throughout');
+    } finally {
+      await output.close();
+      await stopped(handle);
     }
   });
 });
