@@ -113,6 +113,7 @@ async function throughput(job: Extract<LoadJob, { mode: 'throughput' }>): Promis
     perSecond,
     produced,
     firstResultAfterSeconds: ((firstResultAt as number) - startedAt) / 1000,
+    cpuMs: cpuMs(),
   };
 }
 
@@ -174,7 +175,13 @@ async function latency(job: Extract<LoadJob, { mode: 'latency' }>): Promise<Late
     p99Ms: at(0.99),
     maxMs: latencies[latencies.length - 1] ?? NaN,
     achievedRate: total / sendSeconds,
+    cpuMs: cpuMs(),
   };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 main().catch((err: unknown) => {
