@@ -33,6 +33,9 @@ elif [ -n "${MLCYCLE_HOME:-}" ]; then
 else
   data="$kafka_home/data"
 fi
+# Absolute, so the pid check (which looks for the config path in the broker's command line) holds from any folder.
+data="$(realpath -m "$data")"
+lib="$(realpath -m "$lib")"
 heap="${MLCYCLE_KAFKA_HEAP:-512m}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 pid_file="$data/kafka.pid"
