@@ -6,14 +6,13 @@
 // Producer and result reader run in a child process (bench/stream/load.ts), so they do not share an event
 // loop with the worker under test; they do share the machine's cores with it and with the broker.
 // Usage: npm run bench:stream [-- --seconds 60 --rate 1000 --latency-seconds 30 --partitions 1]
-import type { WorkflowHandle } from '@temporalio/client';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { StreamScoreInput, StreamScoreProgress } from '../contracts/stream';
-import type { mlLifecycle } from '../workflows';
+import type { StreamScoreInput } from '../contracts/stream';
+import type { mlLifecycle, streamScore } from '../workflows';
 import { createTopics, startTestBroker, uniqueTopic, type TestBroker } from '../test/helpers/kafka';
 import { TELCO_CSV } from '../test/helpers/paths';
 import { startTestStack, type TestStack } from '../test/helpers/stack';
@@ -39,8 +38,12 @@ const settings = {
 
 interface Phase<R extends LoadResult> {
   load: R;
-  /** The run's own counts when the load ended. */
-  progress: StreamScoreProgress;
+  /**
+   * CPU time per 1,000 records the run scored (from its start to its cancel), of the worker's process (the
+   * benchmark's own, which hosts the worker), the broker's JVM and the load generator: what the figures
+   * cost regardless of what else the machine ran.
+   */
+  cpu: { records: number; workerMsPer1000: number; brokerMsPer1000: number; loadMsPer1000: number };
 }
 
 async function main(): Promise<void> {
@@ -72,13 +75,24 @@ async function main(): Promise<void> {
       `throughput: ${throughput.load.recordsPerSecond.toFixed(0)} records/s over ${throughput.load.windowSeconds.toFixed(1)} s` +
         ` (per second: min ${Math.min(...throughput.load.perSecond)}, max ${Math.max(...throughput.load.perSecond)})`,
     );
+    const { cpu } = throughput;
+    const ceiling = {
+      withLoad: (2 * 1_000_000) / (cpu.workerMsPer1000 + cpu.brokerMsPer1000 + cpu.loadMsPer1000),
+      withoutLoad: (2 * 1_000_000) / (cpu.workerMsPer1000 + cpu.brokerMsPer1000),
+    };
+    console.log(
+      `CPU per 1,000 records: worker ${cpu.workerMsPer1000.toFixed(0)} ms, broker ${cpu.brokerMsPer1000.toFixed(0)} ms,` +
+        ` load generator ${cpu.loadMsPer1000.toFixed(0)} ms; CPU-bound ceiling on 2 idle cores` +
+        ` ${ceiling.withLoad.toFixed(0)}/s (${ceiling.withoutLoad.toFixed(0)}/s with the load generated elsewhere)`,
+    );
     const latency = await runPhase<LatencyResult>(stack, broker, 'latency', (topics) => ({
       mode: 'latency',
       ...topics,
       csvPath: TELCO_CSV,
       rate: settings.rate,
       seconds: settings.latencySeconds,
-      warmupSeconds: 3,
+      // The first seconds are left out (connections, JIT), but never all of them.
+      warmupSeconds: Math.min(3, settings.latencySeconds / 3),
     }));
     const l = latency.load;
     console.log(
@@ -113,7 +127,7 @@ async function main(): Promise<void> {
     };
     writeFileSync(
       join(out, 'stream-score.json'),
-      `${JSON.stringify({ ...report, throughput, latency, goals }, null, 2)}\n`,
+      `${JSON.stringify({ ...report, throughput: { ...throughput, ceiling }, latency, goals }, null, 2)}\n`,
     );
   } finally {
     await broker?.stop();
@@ -141,18 +155,37 @@ async function runPhase<R extends LoadResult>(
     outputTopic,
     deadLetterTopic,
   };
-  const handle = await stack.env.client.workflow.start('streamScore', {
+  const cpuBefore = { worker: process.cpuUsage(), broker: jvmCpuMs(broker) };
+  const handle = await stack.env.client.workflow.start<typeof streamScore>('streamScore', {
     taskQueue: stack.taskQueue,
     workflowId: `bench-stream-${name}-${Date.now()}`,
     args: [input],
   });
+  let load: R | undefined;
   try {
-    const load = await runLoad<R>(job({ brokers: broker.brokers, inputTopic, outputTopic }));
-    const progress = await handle.query<StreamScoreProgress>('progress');
-    return { load, progress };
+    load = await runLoad<R>(job({ brokers: broker.brokers, inputTopic, outputTopic }));
   } finally {
-    await stop(handle);
+    await handle.cancel();
   }
+  // The run's exact count once its consumer has committed and stopped.
+  const { records } = await handle.result();
+  const worker = process.cpuUsage(cpuBefore.worker);
+  const per1000 = (ms: number): number => (ms / records) * 1000;
+  const cpu = {
+    records,
+    workerMsPer1000: per1000((worker.user + worker.system) / 1000),
+    brokerMsPer1000: per1000(jvmCpuMs(broker) - cpuBefore.broker),
+    loadMsPer1000: per1000(load.cpuMs),
+  };
+  return { load, cpu };
+}
+
+/** CPU time the broker's JVM has used so far (Linux /proc; clock ticks of 10 ms). */
+function jvmCpuMs(broker: TestBroker): number {
+  const pid = readFileSync(join(broker.dataDir, 'kafka.pid'), 'utf8').trim();
+  // Fields after the command name (in parentheses): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function runLoad<R extends LoadResult>(job: LoadJob): Promise<R> {
@@ -166,11 +199,6 @@ async function runLoad<R extends LoadResult>(job: LoadJob): Promise<R> {
   } finally {
     if (child.exitCode === null) await once(child, 'exit');
   }
-}
-
-async function stop(handle: WorkflowHandle): Promise<void> {
-  await handle.cancel();
-  await handle.result().catch(() => undefined);
 }
 
 main().catch((err: unknown) => {

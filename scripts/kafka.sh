@@ -33,6 +33,9 @@ elif [ -n "${MLCYCLE_HOME:-}" ]; then
 else
   data="$kafka_home/data"
 fi
+# Absolute, so the pid check (which looks for the config path in the broker's command line) holds from any folder.
+data="$(realpath -m "$data")"
+lib="$(realpath -m "$lib")"
 heap="${MLCYCLE_KAFKA_HEAP:-512m}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 pid_file="$data/kafka.pid"
@@ -143,15 +146,16 @@ start() {
   fi
   # Its own session (setsid): a Ctrl-C meant for the program that started it must not reach the broker,
   # which is stopped through this script.
-  local marker=$(($(wc -l <"$data/logs/server.log" 2>/dev/null || echo 0)))
+  # Each start logs to a fresh server.log (the last one's is kept as server.log.previous), so the line
+  # that says it started is this start's.
+  [ -f "$data/logs/server.log" ] && mv -f "$data/logs/server.log" "$data/logs/server.log.previous"
   setsid "$java" -Xms128m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     "$log4j" -cp "$classpath" kafka.Kafka "$data/server.properties" >"$data/logs/stdout.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$pid_file"
   # Ready when the broker says it started (the socket listens earlier than it serves) and the port answers.
   local waited=0
-  until [ -f "$data/logs/server.log" ] && tail -n +"$((marker + 1))" "$data/logs/server.log" |
-    grep -q 'Kafka Server started' && port_answers; do
+  until grep -qs 'Kafka Server started' "$data/logs/server.log" && port_answers; do
     if ! alive "$pid"; then
       rm -f "$pid_file"
       fail "the broker exited while starting: $(tail -n 20 "$data/logs/stdout.log" "$data/logs/server.log" 2>/dev/null)"

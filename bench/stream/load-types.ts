@@ -33,6 +33,8 @@ export interface ThroughputResult {
   perSecond: number[];
   produced: number;
   firstResultAfterSeconds: number;
+  /** CPU time the load generator used, producing and reading. */
+  cpuMs: number;
 }
 
 export interface LatencyResult {
@@ -50,6 +52,7 @@ export interface LatencyResult {
   p99Ms: number;
   maxMs: number;
   achievedRate: number;
+  cpuMs: number;
 }
 
 export type LoadResult = ThroughputResult | LatencyResult;

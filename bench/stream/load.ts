@@ -113,6 +113,7 @@ async function throughput(job: Extract<LoadJob, { mode: 'throughput' }>): Promis
     perSecond,
     produced,
     firstResultAfterSeconds: ((firstResultAt as number) - startedAt) / 1000,
+    cpuMs: cpuMs(),
   };
 }
 
@@ -159,6 +160,7 @@ async function latency(job: Extract<LoadJob, { mode: 'latency' }>): Promise<Late
   while (sentAt.size > 0 && performance.now() < deadline) await delay(20);
   await reader.close();
   await out.close();
+  if (latencies.length === 0) throw new Error(`no result of the ${total} records sent came back after the warm-up`);
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {
@@ -173,7 +175,13 @@ async function latency(job: Extract<LoadJob, { mode: 'latency' }>): Promise<Late
     p99Ms: at(0.99),
     maxMs: latencies[latencies.length - 1] ?? NaN,
     achievedRate: total / sendSeconds,
+    cpuMs: cpuMs(),
   };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 main().catch((err: unknown) => {

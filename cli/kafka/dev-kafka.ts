@@ -89,6 +89,7 @@ async function startBroker(
   say('starting Kafka broker (scripts/kafka.sh; its first start resolves the jars with Maven)');
   // Registered before the start, so a broker that started but never answered is stopped too.
   onStop(async () => {
+    if (!(await broker.running())) return;
     await broker.stop();
     say('Kafka broker stopped');
   });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Papa from 'papaparse';
 import type { StreamResultMessage } from '../../contracts/stream-messages';
 import { freePort } from '../helpers/free-port';
-import { consumeRecords } from '../helpers/kafka';
+import { consumeRecords, stopBroker, testBrokerDataDir } from '../helpers/kafka';
 import { TELCO_CSV, tempHome } from '../helpers/paths';
 import { waitFor } from '../helpers/wait-for';
 
@@ -38,6 +38,7 @@ describe('mlcycle dev --kafka', () => {
   let dev: Running;
   let brokers: string[];
   let scoring: string;
+  const kafkaData = testBrokerDataDir();
 
   before(async () => {
     const [temporal, ui, scoringPort, kafka, controller] = [
@@ -54,6 +55,7 @@ describe('mlcycle dev --kafka', () => {
       MLCYCLE_UI_PORT: String(ui),
       MLCYCLE_KAFKA_PORT: String(kafka),
       MLCYCLE_KAFKA_CONTROLLER_PORT: String(controller),
+      MLCYCLE_KAFKA_DATA: kafkaData,
       TEMPORAL_ADDRESS: '',
       TEMPORAL_UI_URL: '',
       MLCYCLE_DATA_ROOTS: dirname(TELCO_CSV),
@@ -71,13 +73,16 @@ describe('mlcycle dev --kafka', () => {
     );
   });
 
+  // A step that failed half-way still stops dev as a user would, and then any broker it left running.
   after(async () => {
-    if (dev.child.exitCode !== null) return;
-    const exited = once(dev.child, 'exit');
-    dev.child.kill('SIGINT');
-    const timer = setTimeout(() => dev.child.kill('SIGKILL'), 60_000);
-    await exited;
-    clearTimeout(timer);
+    if (dev && dev.child.exitCode === null) {
+      const exited = once(dev.child, 'exit');
+      dev.child.kill('SIGINT');
+      const timer = setTimeout(() => dev.child.kill('SIGKILL'), 60_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (env) await stopBroker(env);
   });
 
   it('starts the broker, the three topics, a streamScore run and the sample stream, and says how to watch them', () => {
@@ -139,6 +144,6 @@ describe('mlcycle dev --kafka', () => {
       output.indexOf('records scored, 0 rejected') < output.indexOf('Kafka broker stopped'),
       'the stream stopped before the broker',
     );
-    assert.equal(existsSync(join(home, 'kafka', 'kafka.pid')), false, 'the pid file is gone');
+    assert.equal(existsSync(join(kafkaData, 'kafka.pid')), false, 'the pid file is gone');
   });
 });

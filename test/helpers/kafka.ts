@@ -37,15 +37,10 @@ export interface TestBroker {
 const live = new Map<string, NodeJS.ProcessEnv>();
 let exitHookInstalled = false;
 
-/**
- * Starts a broker for a test file. Data dirs go under `MLCYCLE_KAFKA_TEST_ROOT` when set (CI sets it,
- * so its exit trap finds and stops any broker left behind), else under the system temp folder.
- */
+/** Starts a broker for a test file, its data in a fresh `testBrokerDataDir()`. */
 export async function startTestBroker(): Promise<TestBroker> {
   const [port, controllerPort] = [await freePort(), await freePort()];
-  const root = process.env.MLCYCLE_KAFKA_TEST_ROOT ?? tmpdir();
-  mkdirSync(root, { recursive: true });
-  const dataDir = mkdtempSync(join(root, 'mlcycle-kafka-'));
+  const dataDir = testBrokerDataDir();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MLCYCLE_KAFKA_HOST: '127.0.0.1',
@@ -68,6 +63,21 @@ export async function startTestBroker(): Promise<TestBroker> {
   };
   await broker.start();
   return broker;
+}
+
+/**
+ * A fresh data dir for a broker a test starts, under `MLCYCLE_KAFKA_TEST_ROOT` when set (CI sets it, so
+ * its exit trap finds and stops any broker left behind), else under the system temp folder.
+ */
+export function testBrokerDataDir(): string {
+  const root = process.env.MLCYCLE_KAFKA_TEST_ROOT ?? tmpdir();
+  mkdirSync(root, { recursive: true });
+  return mkdtempSync(join(root, 'mlcycle-kafka-'));
+}
+
+/** Stops the broker of `scripts/kafka.sh` with this environment, if it runs; for cleanup after a failed test. */
+export async function stopBroker(env: NodeJS.ProcessEnv): Promise<void> {
+  await script('stop', { ...process.env, ...env });
 }
 
 async function script(command: 'start' | 'stop', env: NodeJS.ProcessEnv): Promise<void> {
