@@ -63,7 +63,7 @@ export async function scoreUntilStopped(
       if (batch.length > 0) {
         const scored = await model.withModel((loaded) => scoreBatch(batch, loaded, input));
         // Logged before the results can be seen: a label sent back for one always finds its prediction.
-        predictionLog.append(scored.logEntries);
+        predictionLog.append(scored.logged);
         // A send resolves once every in-sync replica has every message (acks=all).
         await sends.add({ batch, scored }, producer.send({ messages: scored.messages }));
       }

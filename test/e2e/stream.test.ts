@@ -109,6 +109,17 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
         intervalMs: 100,
         what: 'the streamed predictions in the prediction log',
       });
+      // With their input columns as sent, which the drift checks compare with the baseline.
+      const logged = stack.predictionLogReader.readWindow(MODEL, { to: Date.now() });
+      const sorted = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
+      for (const column of ['tenure', 'Contract', 'TotalCharges']) {
+        assert.deepEqual(
+          sorted(logged.columns[column] ?? []),
+          sorted(records.map((r) => r.value[column])),
+          `logged ${column}`,
+        );
+      }
+      assert.equal(logged.columns.customerID, undefined, 'only the model input columns are logged');
       const expected = await predict(
         stack.scoringUrl,
         records.map((r) => r.value),
