@@ -17,12 +17,12 @@ const MODEL = 'telco-churn';
 type Row = Record<string, string>;
 const telcoRows = (): Row[] => Papa.parse<Row>(readFileSync(TELCO_CSV, 'utf8').trim(), { header: true }).data;
 
-/** A record as a client sends it to /predict: numbers for numeric columns, strings for the rest. */
+/** A record as a client sends it to /predict: numbers for numeric columns, strings for the rest, the id too. */
 function asRecord(row: Row): Record<string, unknown> {
   const numeric = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);
   return Object.fromEntries(
     Object.entries(row)
-      .filter(([column]) => column !== 'customerID' && column !== 'Churn')
+      .filter(([column]) => column !== 'Churn')
       .map(([column, value]) => [column, numeric.has(column) ? (value.trim() === '' ? null : Number(value)) : value]),
   );
 }
@@ -119,7 +119,7 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
           `logged ${column}`,
         );
       }
-      assert.equal(logged.columns.customerID, undefined, 'only the model input columns are logged');
+      assert.equal(logged.columns.customerID, undefined, 'the id the records carry is not a model input: not logged');
       const expected = await predict(
         stack.scoringUrl,
         records.map((r) => r.value),
