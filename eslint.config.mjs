@@ -58,6 +58,8 @@ const restrictedPaths = [
   {
     target: './activities',
     from: './serving',
+    // The stream consumer scores as /predict does: the same pool of ONNX sessions and the same record checks.
+    except: ['./model-pool.ts', './request-validation.ts'],
     message:
       'Activities talk to the scoring server over HTTP: share its wire types through contracts, not its route modules.',
   },

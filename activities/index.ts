@@ -5,6 +5,7 @@ import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
 import { createRegisterModel, createRejectModel } from './register-model';
+import { createStreamActivities } from './stream';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
 
@@ -25,7 +26,12 @@ export interface ActivityDeps {
 
 /** Builds every activity with its dependencies; the worker is the only caller. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createLifecycleActivities(deps), ...createMonitorActivities(deps), ...createBatchActivities(deps) };
+  return {
+    ...createLifecycleActivities(deps),
+    ...createMonitorActivities(deps),
+    ...createBatchActivities(deps),
+    ...createStreamActivities(deps),
+  };
 }
 
 function createLifecycleActivities(deps: ActivityDeps) {

@@ -5,6 +5,7 @@ import { runMonitorCommand, type MonitorCommandOptions } from './commands/monito
 import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
 import { runScoreCommand, type ScoreCommandOptions } from './commands/score';
 import { runServeCommand } from './commands/serve';
+import { runStreamCommand, type StreamCommandOptions } from './commands/stream';
 import { runTrainCommand, type TrainCommandOptions } from './commands/train';
 import { runWorkerCommand } from './commands/worker';
 import { commandConsole } from './console';
@@ -17,7 +18,8 @@ program
   .command('dev')
   .description('start everything: Temporal dev server + Web UI, worker, scoring server, and train the sample model')
   .option('--no-sample', 'do not train the sample model')
-  .action((options: { sample: boolean }) => runDevCommand(options));
+  .option('--kafka', 'also start a local Kafka broker (Java 17+, Maven) and a sample stream scored by streamScore')
+  .action((options: { sample: boolean; kafka?: boolean }) => runDevCommand(options));
 
 program
   .command('worker')
@@ -106,6 +108,22 @@ program
   .option('--wait', 'with --trigger: wait for that run and print what it scored')
   .option('--delete', 'delete the schedule')
   .action((options: ScoreCommandOptions) => runScoreCommand(options));
+
+  .command('stream')
+  .description('start streamScore: score the records of a Kafka topic until stopped, results to another topic')
+  .requiredOption('--model <name>', 'model name')
+  .requiredOption('--in <topic>', 'topic of records to score (JSON objects of raw feature columns)')
+  .option('--out <topic>', 'topic of results: one JSON message per record')
+  .option(
+    '--brokers <list>',
+    'host:port,… of the Kafka brokers (default MLCYCLE_KAFKA_BROKERS, else the local broker, 127.0.0.1:9092)',
+  )
+  .option('--dlq <topic>', 'topic of records that cannot be scored, with the reason (default: <in>.dlq)')
+  .option('--group <id>', 'consumer group (default mlcycle-stream-<model>)')
+  .option('--labels <topic>', 'topic of true outcomes, key = prediction id, stored like POST /feedback')
+  .option('--status', 'print the progress of the running stream')
+  .option('--stop', 'stop the running stream and print its counts')
+  .action((options: StreamCommandOptions) => runStreamCommand(options));
 
 program
   .command('drift')

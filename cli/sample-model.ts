@@ -59,14 +59,20 @@ const SAMPLE_CUSTOMER = {
   TotalCharges: 29.85,
 };
 
-/** Trains the sample model unless a version of it was already trained on this very sample (same sha256). */
-export async function trainSampleModel({ config, client, uiBase, registry, say }: SampleContext): Promise<void> {
-  const dataPath = join(config.home, 'data', 'telco-sample.csv');
+/** The sample data set under the data home, generated the first time. */
+export async function ensureSampleData(home: string, say: (line: string) => void): Promise<string> {
+  const dataPath = join(home, 'data', 'telco-sample.csv');
   if (!existsSync(dataPath)) {
-    await mkdir(join(config.home, 'data'), { recursive: true });
+    await mkdir(join(home, 'data'), { recursive: true });
     await writeTelcoSample(dataPath, { rows: SAMPLE_ROWS, seed: SAMPLE_SEED });
     say(`generated sample data ${displayPath(dataPath)} (${SAMPLE_ROWS} Telco-shaped rows, seed ${SAMPLE_SEED})`);
   }
+  return dataPath;
+}
+
+/** Trains the sample model unless a version of it was already trained on this very sample (same sha256). */
+export async function trainSampleModel({ config, client, uiBase, registry, say }: SampleContext): Promise<void> {
+  const dataPath = await ensureSampleData(config.home, say);
   const dataSha256 = await sha256File(dataPath);
   const earlier = registry.listVersions(SAMPLE_MODEL).find((v) => v.dataSha256 === dataSha256);
   if (earlier) {

@@ -13,3 +13,5 @@ export * from './monitor';
 export * from './monitor-activities';
 export * from './retrain';
 export * from './stream';
+export * from './stream-activities';
+export * from './stream-messages';

@@ -13,7 +13,7 @@ export function readBuildInfo(env: NodeJS.ProcessEnv = process.env): {
 }
 
 /** The nearest folder above holding package.json: the repository root from core/ and from dist/core/. */
-function packageRoot(from: string): string {
+export function packageRoot(from: string): string {
   let dir = dirname(from);
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

@@ -3,3 +3,4 @@ export { driftMonitor } from './drift-monitor';
 export { mlLifecycle, progressQuery } from './ml-lifecycle';
 export { scheduledRetrain } from './scheduled-retrain';
 export { batchScore, batchScoreProgressQuery } from './batch-score';
+export { streamScore, streamScoreProgressQuery, streamProgressSignal } from './stream-score';

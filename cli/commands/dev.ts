@@ -18,6 +18,7 @@ import { displayPath } from '../display-path';
 import { connectClient, connectWorkerConnection } from '../temporal-connection';
 import { startScoringFromConfig } from '../scoring-from-config';
 import { SAMPLE_MODEL, trainSampleModel, writeSampleRequest } from '../sample-model';
+import { startDevKafka } from '../kafka/dev-kafka';
 
 interface Stack {
   client: Client;
@@ -28,9 +29,10 @@ interface Stack {
 
 /**
  * `mlcycle dev` (what `npm start` runs): Temporal dev server (unless TEMPORAL_ADDRESS points at a
- * cluster), the worker, the scoring server, and one `mlLifecycle` run on the bundled sample data.
+ * cluster), the worker, the scoring server, and one `mlLifecycle` run on the bundled sample data;
+ * with `kafka`, also a local Kafka broker and a sample stream scored by `streamScore`.
  */
-export async function runDevCommand(options: { sample: boolean }): Promise<void> {
+export async function runDevCommand(options: { sample: boolean; kafka?: boolean }): Promise<void> {
   const config = loadConfig();
   // The terminal shows the lines the README shows; the worker's and the scoring server's logs go to
   // mlcycle.log, the dev server's output to a file of its own.
@@ -109,6 +111,11 @@ export async function runDevCommand(options: { sample: boolean }): Promise<void>
     say(
       `scoring ${scoring.url} — try: curl -s ${scoring.url}/predict -H 'content-type: application/json' -d @${displayPath(request)}`,
     );
+    if (options.kafka) {
+      // Registered after the worker's stopper, so these run first: the stream ends while the worker still runs.
+      const onStop = (stop: () => Promise<void>): void => void stoppers.unshift(stop);
+      await startDevKafka({ config, client: stack.client, uiBase: stack.uiBase, say, onStop });
+    }
     say('serving until Ctrl-C');
     await Promise.race([waitForShutdownSignal(), workerRun]);
     say('shutting down');
