@@ -1,8 +1,6 @@
 import { Context, log } from '@temporalio/activity';
-import type { Message } from '@platformatic/kafka';
 import type { ConsumeStreamInput, ConsumeStreamResult } from '../../contracts/stream-activities';
 import type { ModelRegistry } from '../../registry/model-registry';
-import { BatchReader } from './batch-reader';
 import {
   closeConsumer,
   createConsumer,
@@ -10,25 +8,12 @@ import {
   type InputConsumer,
   type OutputProducer,
 } from './kafka-clients';
-import { runLabelsLoop } from './labels';
+import { startLabelsLoop } from './labels';
 import { PredictionLogThread } from './log-thread';
-import { AckedOffsets, groupLag } from './offsets';
+import { AckedOffsets } from './offsets';
 import { StreamProgress } from './progress';
-import { InFlightSends } from './in-flight';
-import { type ScoredBatch, scoreBatch } from './score-batch';
+import { scoreUntilStopped } from './score-loop';
 import { ServingModel } from './serving-model';
-
-type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
-
-/** Micro-batch: at most this many records, or what arrives within LINGER_MS of the first. */
-const MAX_BATCH = 500;
-const LINGER_MS = 20;
-/** Longest wait for a record before the loop heartbeats anyway. */
-const IDLE_MS = 1_000;
-/** Result batches sent and not yet acknowledged, at most. */
-const MAX_IN_FLIGHT = 4;
-/** Acknowledged offsets are committed at most this often (and always before closing). */
-const COMMIT_EVERY_MS = 500;
 
 export interface StreamDeps {
   registry: ModelRegistry;
@@ -76,7 +61,7 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
       await untilServing(model, progress, stop.signal);
       const labels =
         labelsConsumer && input.labelsTopic
-          ? startLabels(input, labelsConsumer, producer, predictionLog, progress, stop)
+          ? startLabelsLoop(input, labelsConsumer, producer, predictionLog, progress, stop)
           : null;
       await scoreUntilStopped(input, consumer, producer, model, predictionLog, offsets, progress, stop.signal);
       await labels?.done();
@@ -90,100 +75,17 @@ export function createConsumeStream({ registry, home }: StreamDeps) {
     // Sent on failure too: the retry is a new attempt with counts of its own, and the workflow adds these.
     const counts = await progress.final();
     if (failure) throw failure;
+    const why = cancelReason(cancelled);
+    // Only the workflow's cancel ends the stream; a worker shutting down hands it to the next attempt.
+    if (why !== null && why !== 'CANCELLED') {
+      throw new Error(`the stream's consumer stopped (${why}); the next attempt resumes from the committed offsets`);
+    }
     log.info('stream consumer stopped', {
       records: counts.records,
       rejected: counts.rejected,
-      cancelled: cancelled.aborted,
+      cancelled: why !== null,
     });
-    return { ...counts, cancelled: cancelled.aborted };
-  };
-}
-
-async function scoreUntilStopped(
-  input: ConsumeStreamInput,
-  consumer: InputConsumer,
-  producer: OutputProducer,
-  model: ServingModel,
-  predictionLog: PredictionLogThread,
-  offsets: AckedOffsets,
-  progress: StreamProgress,
-  signal: AbortSignal,
-): Promise<void> {
-  const stream = await consumer.consume({
-    topics: [input.inputTopic],
-    mode: 'committed',
-    fallbackMode: 'earliest',
-    autocommit: false,
-  });
-  const reader = new BatchReader<KafkaMessage>(stream);
-  const { tally } = progress;
-  let lastCommit = Date.now();
-  const refresh = async () => {
-    tally.lastOffsets = offsets.committedOffsets();
-    tally.lag = await groupLag(consumer, input.inputTopic);
-  };
-  const sends = new InFlightSends<{ batch: KafkaMessage[]; scored: ScoredBatch }>(
-    MAX_IN_FLIGHT,
-    ({ batch, scored }) => {
-      offsets.add(batch);
-      tally.records += scored.scored;
-      tally.rejected += scored.rejected;
-      tally.version = scored.version;
-    },
-  );
-  try {
-    while (!signal.aborted) {
-      const batch = await reader.next(MAX_BATCH, LINGER_MS, IDLE_MS, signal);
-      if (batch.length > 0) {
-        const scored = await model.withModel((loaded) => scoreBatch(batch, loaded, input));
-        // Resolves once every in-sync replica has every message (acks=all); only then are offsets committed.
-        // Logged before the results can be seen: a label sent back for one always finds its prediction.
-        predictionLog.append(scored.logEntries);
-        await sends.add({ batch, scored }, producer.send({ messages: scored.messages }));
-      }
-      await sends.settleFinished();
-      if (Date.now() - lastCommit >= COMMIT_EVERY_MS) {
-        await offsets.commit(consumer);
-        lastCommit = Date.now();
-      }
-      await progress.tick(refresh);
-    }
-    await sends.drain();
-    await offsets.commit(consumer);
-  } finally {
-    await stream.close();
-  }
-}
-
-function startLabels(
-  input: ConsumeStreamInput,
-  consumer: InputConsumer,
-  producer: OutputProducer,
-  predictionLog: PredictionLogThread,
-  progress: StreamProgress,
-  stop: AbortController,
-): { done(): Promise<void> } {
-  let failure: Error | undefined;
-  const running = runLabelsLoop({
-    consumer,
-    producer,
-    predictionLog,
-    labelsTopic: input.labelsTopic as string,
-    deadLetterTopic: input.deadLetterTopic,
-    signal: stop.signal,
-    onStored: (count) => {
-      progress.tally.labels += count;
-    },
-  }).catch((err: unknown) => {
-    // A failing labels consumer stops the whole activity, which is retried as one.
-    failure = err instanceof Error ? err : new Error(`labels consumer failed: ${JSON.stringify(err)}`);
-    stop.abort();
-  });
-  return {
-    async done() {
-      await running;
-      if (failure) throw failure;
-    },
+    return { ...counts, cancelled: why !== null };
   };
 }
 
@@ -215,4 +117,11 @@ async function closeAll(
   for (const result of results) {
     if (result.status === 'rejected') log.warn('closing a stream client failed', { error: String(result.reason) });
   }
+}
+
+/** Why the activity was cancelled: CANCELLED (the workflow asked), WORKER_SHUTDOWN, TIMED_OUT, …; null when it was not. */
+function cancelReason(signal: AbortSignal): string | null {
+  if (!signal.aborted) return null;
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -1,10 +1,12 @@
 import type { Message } from '@platformatic/kafka';
+import type { ConsumeStreamInput } from '../../contracts/stream-activities';
 import type { DeadLetterMessage } from '../../contracts/stream-messages';
 import type { FeedbackLabel } from '../../monitoring/prediction-log';
 import { BatchReader } from './batch-reader';
 import type { InputConsumer, OutputProducer } from './kafka-clients';
 import type { PredictionLogThread } from './log-thread';
 import { AckedOffsets } from './offsets';
+import type { StreamProgress } from './progress';
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
@@ -88,4 +90,37 @@ function labelValue(value: Buffer | undefined): unknown {
   } catch {
     return text;
   }
+}
+
+/** Runs the labels loop beside the scoring loop; a failure stops both (the attempt is retried as one). */
+export function startLabelsLoop(
+  input: ConsumeStreamInput,
+  consumer: InputConsumer,
+  producer: OutputProducer,
+  predictionLog: PredictionLogThread,
+  progress: StreamProgress,
+  stop: AbortController,
+): { done(): Promise<void> } {
+  let failure: Error | undefined;
+  const running = runLabelsLoop({
+    consumer,
+    producer,
+    predictionLog,
+    labelsTopic: input.labelsTopic as string,
+    deadLetterTopic: input.deadLetterTopic,
+    signal: stop.signal,
+    onStored: (count) => {
+      progress.tally.labels += count;
+    },
+  }).catch((err: unknown) => {
+    // A failing labels consumer stops the whole activity, which is retried as one.
+    failure = err instanceof Error ? err : new Error(`labels consumer failed: ${JSON.stringify(err)}`);
+    stop.abort();
+  });
+  return {
+    async done() {
+      await running;
+      if (failure) throw failure;
+    },
+  };
 }

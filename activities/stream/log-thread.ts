@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { FeedbackLabel, FeedbackResult, PredictionLogEntry } from '../../monitoring/prediction-log';
-import type { LogThreadReply, LogThreadRequest } from './log-thread-messages';
+import type { FeedbackLabel, FeedbackResult } from '../../monitoring/prediction-log';
+import type { LoggedBatch, LogThreadReply, LogThreadRequest } from './log-thread-messages';
 
 // As activities/train-in-thread.ts: from TypeScript (tests) the thread registers tsx again first.
 const THREAD = require.resolve('./log-thread-main');
@@ -33,8 +33,8 @@ export class PredictionLogThread {
     });
   }
 
-  append(entries: PredictionLogEntry[]): void {
-    if (entries.length > 0) this.post({ kind: 'append', entries });
+  append(batch: LoggedBatch): void {
+    if (batch.ids.length > 0) this.post({ kind: 'append', batch });
   }
 
   recordFeedback(labels: FeedbackLabel[]): Promise<FeedbackResult> {

@@ -15,6 +15,7 @@ export class StreamProgress {
   private readonly attemptKey: string;
   private lastSignalAt = Date.now();
   private recordsAtLastSignal = 0;
+  private reportedAny = false;
   private recordsPerSecond = 0;
   private sending: Promise<void> | undefined;
   private readonly context = Context.current();
@@ -38,10 +39,18 @@ export class StreamProgress {
   async tick(refresh: () => Promise<void>): Promise<void> {
     this.context.heartbeat(this.counts());
     const now = Date.now();
-    if (now - this.lastSignalAt < SIGNAL_EVERY_MS || this.sending) return;
-    this.recordsPerSecond = ((this.tally.records - this.recordsAtLastSignal) * 1000) / (now - this.lastSignalAt);
-    this.recordsAtLastSignal = this.tally.records;
-    this.lastSignalAt = now;
+    // The first records are reported at once (a stream just started shows them), then every few seconds.
+    const any = this.tally.records + this.tally.rejected > 0;
+    const first = any && !this.reportedAny;
+    if ((!first && now - this.lastSignalAt < SIGNAL_EVERY_MS) || this.sending) return;
+    this.reportedAny = any;
+    const elapsed = now - this.lastSignalAt;
+    // A rate over less than a second says little; the first report keeps 0 until the next.
+    if (elapsed >= 1000) {
+      this.recordsPerSecond = ((this.tally.records - this.recordsAtLastSignal) * 1000) / elapsed;
+      this.recordsAtLastSignal = this.tally.records;
+      this.lastSignalAt = now;
+    }
     await refresh();
     // Not awaited: a slow Temporal frontend must not hold up the stream.
     this.sending = this.signal().finally(() => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageToProduce } from '@platformatic/kafka';
 import type { DeadLetterMessage, StreamResultMessage, StreamSource } from '../../contracts/stream-messages';
-import type { PredictionLogEntry } from '../../monitoring/prediction-log';
 import type { RawRecord } from '../../models/types';
 import type { LoadedModel } from '../../serving/model-pool';
 import { checkRecords } from '../../serving/request-validation';
+import type { LoggedBatch } from './log-thread-messages';
 
 /** A record as read from the input topic. */
 export interface InputMessage {
@@ -22,7 +22,8 @@ export interface ScoredBatch {
   messages: OutgoingMessage[];
   scored: number;
   rejected: number;
-  logEntries: PredictionLogEntry[];
+  /** The scored records' predictions, for the prediction log. */
+  logged: LoggedBatch;
   version: number;
 }
 
@@ -48,11 +49,11 @@ export async function scoreBatch(
   const deadLetter = (message: InputMessage, reason: string, problems: Problem[]) => {
     messages.push(deadLetterMessage(message, reason, problems, topics.deadLetterTopic));
   };
-  const parsed: { message: InputMessage; record: RawRecord }[] = [];
+  const parsed: { message: InputMessage; record: RawRecord; text: string }[] = [];
   for (const message of batch) {
     const outcome = parseRecord(message.value);
     if ('problem' in outcome) deadLetter(message, outcome.problem, [{ field: null, message: outcome.problem }]);
-    else parsed.push({ message, record: outcome.record });
+    else parsed.push({ message, record: outcome.record, text: outcome.text });
   }
   const problems = problemsByRow(
     parsed.map((p) => p.record),
@@ -67,10 +68,17 @@ export async function scoreBatch(
     version.spec.inputs,
     good.map((g) => g.record),
   );
-  const time = Date.now();
-  const names = version.spec.inputs.map((input) => input.name);
-  const logEntries: PredictionLogEntry[] = [];
-  good.forEach(({ message, record }, i) => {
+  const logged: LoggedBatch = {
+    modelName: version.modelName,
+    version: version.version,
+    positiveLabel: version.positiveLabel,
+    time: Date.now(),
+    columns: version.spec.inputs.map((input) => input.name),
+    ids: [],
+    probabilities: [],
+    records: [],
+  };
+  good.forEach(({ message, text }, i) => {
     const probability = probabilities[i] as number;
     const predictionId = randomUUID();
     const result: StreamResultMessage = {
@@ -82,25 +90,20 @@ export async function scoreBatch(
       source: sourceOf(message),
     };
     messages.push(outgoing(message, topics.outputTopic, result));
-    logEntries.push({
-      id: predictionId,
-      modelName: version.modelName,
-      version: version.version,
-      time,
-      probability,
-      features: featuresOf(record, names),
-      positiveLabel: version.positiveLabel,
-    });
+    logged.ids.push(predictionId);
+    logged.probabilities.push(probability);
+    logged.records.push(text);
   });
-  return { messages, scored: good.length, rejected: batch.length - good.length, logEntries, version: version.version };
+  return { messages, scored: good.length, rejected: batch.length - good.length, logged, version: version.version };
 }
 
-function parseRecord(value: Buffer | null | undefined): { record: RawRecord } | { problem: string } {
+function parseRecord(value: Buffer | null | undefined): { record: RawRecord; text: string } | { problem: string } {
   if (!value || value.length === 0)
     return { problem: 'the message has no value; expected a JSON object of feature columns' };
+  const text = value.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     return { problem: `not JSON: ${(err as Error).message}` };
   }
@@ -109,7 +112,7 @@ function parseRecord(value: Buffer | null | undefined): { record: RawRecord } | 
       problem: `must be a JSON object of feature columns, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`,
     };
   }
-  return { record: parsed as RawRecord };
+  return { record: parsed as RawRecord, text };
 }
 
 /**
@@ -133,13 +136,6 @@ function problemsByRow(records: readonly RawRecord[], spec: LoadedModel['record'
     start += lastRow > 0 ? lastRow : 1;
   }
   return byRow;
-}
-
-function featuresOf(raw: RawRecord, names: readonly string[]): Record<string, unknown> {
-  // No prototype, so a column named like an Object.prototype member is stored as plain data.
-  const features = Object.create(null) as Record<string, unknown>;
-  for (const name of names) features[name] = Object.hasOwn(raw, name) ? raw[name] : undefined;
-  return features;
 }
 
 function deadLetterMessage(message: InputMessage, reason: string, problems: Problem[], topic: string): OutgoingMessage {

@@ -17,12 +17,12 @@ const MODEL = 'telco-churn';
 type Row = Record<string, string>;
 const telcoRows = (): Row[] => Papa.parse<Row>(readFileSync(TELCO_CSV, 'utf8').trim(), { header: true }).data;
 
-/** A record as a client sends it to /predict: numbers for numeric columns, strings for the rest. */
+/** A record as a client sends it to /predict: numbers for numeric columns, strings for the rest, the id too. */
 function asRecord(row: Row): Record<string, unknown> {
   const numeric = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);
   return Object.fromEntries(
     Object.entries(row)
-      .filter(([column]) => column !== 'customerID' && column !== 'Churn')
+      .filter(([column]) => column !== 'Churn')
       .map(([column, value]) => [column, numeric.has(column) ? (value.trim() === '' ? null : Number(value)) : value]),
   );
 }
@@ -109,6 +109,17 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
         intervalMs: 100,
         what: 'the streamed predictions in the prediction log',
       });
+      // With their input columns as sent, which the drift checks compare with the baseline.
+      const logged = stack.predictionLogReader.readWindow(MODEL, { to: Date.now() });
+      const sorted = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
+      for (const column of ['tenure', 'Contract', 'TotalCharges']) {
+        assert.deepEqual(
+          sorted(logged.columns[column] ?? []),
+          sorted(records.map((r) => r.value[column])),
+          `logged ${column}`,
+        );
+      }
+      assert.equal(logged.columns.customerID, undefined, 'the id the records carry is not a model input: not logged');
       const expected = await predict(
         stack.scoringUrl,
         records.map((r) => r.value),
@@ -131,11 +142,13 @@ describe('streamScore end to end: a real broker, a real dev server and the real 
       const sources = new Set(output.messages.map((m) => `${m.value.source.partition}:${m.value.source.offset}`));
       assert.equal(sources.size, records.length);
 
-      await waitFor(async () => (await handle.query(streamScoreProgressQuery)).records >= records.length, {
-        timeoutMs: 30_000,
-        intervalMs: 250,
-        what: 'the progress query to count every record',
-      });
+      await waitFor(
+        async () => {
+          const { records: scored, lag } = await handle.query(streamScoreProgressQuery);
+          return scored >= records.length && lag === 0;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'the progress query to count every record, with no lag left' },
+      );
       const progress = await handle.query(streamScoreProgressQuery);
       assert.equal(progress.version, 1);
       assert.equal(progress.rejected, 0);

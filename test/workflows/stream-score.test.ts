@@ -172,6 +172,37 @@ describe('streamScore workflow logic', () => {
     assert.equal(calls, 3);
   });
 
+  it('continues as new before its history grows past 2,000 events, carrying the counts into the new run', async () => {
+    const runs = new Set<string>();
+    let calls = 0;
+    const consume = async (): Promise<ConsumeStreamResult> => {
+      const { info } = Context.current();
+      const key = `${info.workflowExecution?.runId}/${info.activityId}#${info.attempt}`;
+      runs.add(info.workflowExecution?.runId ?? '');
+      calls++;
+      // Segments that end at once fill the first run's history; the second run streams until cancelled.
+      if (runs.size === 1) return { ...counts(key, 1, 0, calls), cancelled: false };
+      await untilCancelled();
+      return { ...counts(key, 1, 0, calls), cancelled: true };
+    };
+    await withWorker(consume, async (taskQueue) => {
+      const workflowId = uniqueTaskQueue('stream-continue');
+      const handle = await env.client.workflow.start<typeof streamScore>('streamScore', {
+        taskQueue,
+        workflowId,
+        args: [INPUT],
+      });
+      await waitFor(() => runs.size === 2, { timeoutMs: 120_000, intervalMs: 50, what: 'a second run' });
+      const first = env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId);
+      const { historyLength, status } = await first.describe();
+      assert.equal(status.name, 'CONTINUED_AS_NEW');
+      assert.ok(historyLength <= 2_100, `the first run's history has ${historyLength} events`);
+      await env.client.workflow.getHandle(workflowId).cancel();
+      const result = await env.client.workflow.getHandle<typeof streamScore>(workflowId).result();
+      assert.equal(result.records, calls, 'every segment counted once, across both runs');
+    });
+  });
+
   it('fails the run when the consumer fails with a non-retryable error', async () => {
     const consume = () =>
       Promise.reject(ApplicationFailure.nonRetryable('telco-churn v1 has no input schema', 'InvalidInputError'));
