@@ -109,6 +109,7 @@ program
   .option('--delete', 'delete the schedule')
   .action((options: ScoreCommandOptions) => runScoreCommand(options));
 
+program
   .command('stream')
   .description('start streamScore: score the records of a Kafka topic until stopped, results to another topic')
   .requiredOption('--model <name>', 'model name')
