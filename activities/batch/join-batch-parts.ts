@@ -41,6 +41,10 @@ export async function joinBatchParts({ plan, parts, rejectsOnly }: JoinBatchInpu
         ordered.map((part) => ({ path: part.rejectsPath, sha256: part.rejectsSha256 })),
       ),
     );
+  } else if (!rejectsOnly) {
+    // A scheduled run writes the same output every night: last night's rejects must not sit beside
+    // tonight's output as if they were its own.
+    await rm(rejectsPathOf(plan.outputPath), { force: true });
   }
   await writeJsonFile(manifest, result);
   log.info('batch parts joined', { parts: ordered.length, output: result.outputPath, rejects: result.rejectsPath });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -204,6 +204,14 @@ describe('batchScore on the real stack', () => {
       /missing column "tenure" and after: the row has 5 cells, the header 21 columns/,
     );
     assert.equal(byRow.get('40')?.length, 1, 'one problem for a short row, not one per missing column');
+
+    // The next run into the same output rejects nothing: the last run's rejects file must not stay beside it.
+    const clean = join(dir, 'all-good.csv');
+    writeFileSync(clean, `${telcoText.trimEnd().split('\n').slice(0, 2001).join('\n')}\n`);
+    const again = await (await start({ inputUri: clean, outputUri: result.outputUri, chunkRows: 500 })).result();
+    assert.equal(again.rejectedRows, 0);
+    assert.equal(again.rejectsUri, undefined);
+    assert.equal(existsSync(result.rejectsUri), false, 'a stale rejects file is removed');
   });
 
   it('fails the run above maxErrorRate with a typed failure that counts the rejects and names the commonest reasons', async () => {
