@@ -17,6 +17,8 @@ const workflowBannedImports = [
   'https',
   'net',
   'stream',
+  // …Node's stream, not the contracts of Kafka streams.
+  '!../contracts/stream',
   'worker_threads',
   'onnxruntime-node',
   'danfojs-node',

@@ -5,7 +5,6 @@ import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
 import { createRegisterModel, createRejectModel } from './register-model';
-import { createStreamActivities } from './stream';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
 
@@ -24,13 +23,12 @@ export interface ActivityDeps {
   gitCommit: string | null;
 }
 
-/** Builds every activity with its dependencies; the worker is the only caller. */
+/** Builds every activity of the main task queue with its dependencies (stream consumers: workers/stream-worker.ts). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createLifecycleActivities(deps),
     ...createMonitorActivities(deps),
     ...createBatchActivities(deps),
-    ...createStreamActivities(deps),
   };
 }
 

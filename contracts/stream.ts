@@ -4,6 +4,15 @@ import { ModelName } from './common';
 const Broker = Type.String({ pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'host:port of a Kafka broker' });
 const Topic = Type.String({ pattern: '^[A-Za-z0-9._-]{1,249}$', description: 'Kafka topic name' });
 
+/**
+ * The task queue of the stream consumers of workflows on `taskQueue`. A consumer runs for as long as
+ * its stream does: on the main queue each one would hold an activity slot that training and batch
+ * chunks need, so two streams could starve a worker. Every worker polls both queues.
+ */
+export function streamTaskQueueOf(taskQueue: string): string {
+  return `${taskQueue}-streams`;
+}
+
 /** `streamScore` input: plain JSON, so the Temporal CLI can start it. */
 export const StreamScoreInputSchema = Type.Object({
   modelName: ModelName,

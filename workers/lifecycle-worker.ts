@@ -20,7 +20,7 @@ export async function createLifecycleWorker(options: LifecycleWorkerOptions): Pr
     activities: createActivities(deps),
     // Training is CPU-bound: on a 2-core box more at once would only slow each other and starve heartbeats.
     maxConcurrentActivityTaskExecutions: 2,
-    // Cancellation reaches an activity only in the answer to a heartbeat: a stream stops within 2 s, not 24.
+    // Cancellation reaches an activity only in the answer to a heartbeat: a cancelled batch's chunks stop within 2 s, not 24.
     maxHeartbeatThrottleInterval: '2 seconds',
   });
 }

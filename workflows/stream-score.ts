@@ -1,4 +1,4 @@
-import { ActivityCancellationType } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import {
   continueAsNew,
   defineQuery,
@@ -11,7 +11,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { StreamActivities } from '../activities/stream';
-import type { StreamScoreInput, StreamScoreProgress, StreamScoreResult } from '../contracts/stream';
+import {
+  streamTaskQueueOf,
+  type StreamScoreInput,
+  type StreamScoreProgress,
+  type StreamScoreResult,
+} from '../contracts/stream';
 import { type ConsumeStreamResult, STREAM_PROGRESS_SIGNAL, type StreamCounts } from '../contracts/stream-activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../core/errors';
 import { ML_STEP, MODEL_NAME } from './search-attributes';
@@ -24,7 +29,7 @@ export const streamProgressSignal = defineSignal<[StreamCounts]>(STREAM_PROGRESS
 
 // A stream has no end: retry forever (no maximumAttempts), backing off to 30 s, so a broker down for an hour is waited out;
 // a lost worker is noticed by the heartbeat timeout. Cancellation waits for the consumer to commit and close.
-const { consumeStream } = proxyActivities<StreamActivities>({
+const consumerOptions: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -34,7 +39,13 @@ const { consumeStream } = proxyActivities<StreamActivities>({
     maximumInterval: '30 seconds',
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
-});
+};
+
+/** The consumer activity, on the stream queue of the queue this run is on (see streamTaskQueueOf). */
+function streamConsumer(): StreamActivities['consumeStream'] {
+  const taskQueue = streamTaskQueueOf(workflowInfo().taskQueue);
+  return proxyActivities<StreamActivities>({ ...consumerOptions, taskQueue }).consumeStream;
+}
 
 // Each progress signal adds a few events; past this many the run continues as new between two segments.
 const HISTORY_EVENTS_BEFORE_CONTINUE = 2000;
@@ -60,6 +71,7 @@ export async function streamScore(rawInput: StreamScoreInput, carried?: StreamCa
     { key: ML_STEP, value: 'streaming' },
   ]);
   show();
+  const consumeStream = streamConsumer();
   for (;;) {
     let segment: ConsumeStreamResult;
     try {

@@ -9,7 +9,8 @@ import { upsertSchedule } from '../../schedules/upsert-schedule';
 import { startDevServer, findTemporalCli } from '../../scripts/temporal-dev-server';
 import { readBuildInfo } from '../../core/build-info';
 import { loadConfig, type MlcycleConfig } from '../../core/config';
-import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { streamTaskQueueOf } from '../../contracts/stream';
+import { createMlcycleWorkers } from '../../workers/mlcycle-workers';
 import { createLogger, fileSink } from '../../core/logging/logger';
 import { installRuntime } from '../../workers/runtime';
 import { commandConsole } from '../console';
@@ -65,7 +66,7 @@ export async function runDevCommand(options: { sample: boolean; kafka?: boolean 
       logRequests: false,
     });
     stoppers.unshift(() => scoring.close());
-    const worker = await createLifecycleWorker({
+    const worker = await createMlcycleWorkers({
       connection: stack.workerConnection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
@@ -79,10 +80,10 @@ export async function runDevCommand(options: { sample: boolean; kafka?: boolean 
     });
     const workerRun = worker.run();
     stoppers.unshift(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      worker.shutdown();
       await workerRun;
     });
-    say(`worker polling task queue "${config.taskQueue}"`);
+    say(`worker polling task queues "${config.taskQueue}" and "${streamTaskQueueOf(config.taskQueue)}"`);
 
     if (options.sample) {
       const sample = { config, client: stack.client, uiBase: stack.uiBase, registry, say };

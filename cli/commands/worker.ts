@@ -2,7 +2,8 @@ import { PredictionLogReader } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { readBuildInfo } from '../../core/build-info';
 import { loadConfig } from '../../core/config';
-import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { streamTaskQueueOf } from '../../contracts/stream';
+import { createMlcycleWorkers } from '../../workers/mlcycle-workers';
 import { installRuntime } from '../../workers/runtime';
 import { commandConsole } from '../console';
 import { waitForShutdownSignal } from '../shutdown';
@@ -16,7 +17,7 @@ export async function runWorkerCommand(): Promise<void> {
   const predictionLog = PredictionLogReader.open(config.home);
   const connection = await connectWorkerConnection(config);
   try {
-    const worker = await createLifecycleWorker({
+    const worker = await createMlcycleWorkers({
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
@@ -28,7 +29,9 @@ export async function runWorkerCommand(): Promise<void> {
       adminToken: config.adminToken,
       ...readBuildInfo(),
     });
-    commandConsole().info(`worker polling task queue "${config.taskQueue}" on ${config.dialAddress}`);
+    commandConsole().info(
+      `worker polling task queues "${config.taskQueue}" and "${streamTaskQueueOf(config.taskQueue)}" on ${config.dialAddress}`,
+    );
     // Ctrl-C or SIGTERM drains the worker: running activities finish (or are retried elsewhere).
     await worker.runUntil(waitForShutdownSignal());
   } finally {

@@ -1,11 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { startScoringServer } from '../../serving/server';
-import { createLifecycleWorker } from '../../workers/lifecycle-worker';
+import { createMlcycleWorkers } from '../../workers/mlcycle-workers';
 import { startTestTemporal, uniqueTaskQueue } from './temporal';
 import { TELCO_CSV, tempHome } from './paths';
 
@@ -40,7 +39,7 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
     predictionLog,
   });
   const taskQueue = uniqueTaskQueue('e2e');
-  const worker: Worker = await createLifecycleWorker({
+  const worker = await createMlcycleWorkers({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,

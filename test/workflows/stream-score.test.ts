@@ -6,7 +6,13 @@ import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StreamActivities } from '../../activities/stream';
-import type { ConsumeStreamInput, ConsumeStreamResult, StreamCounts, StreamScoreInput } from '../../contracts';
+import {
+  streamTaskQueueOf,
+  type ConsumeStreamInput,
+  type ConsumeStreamResult,
+  type StreamCounts,
+  type StreamScoreInput,
+} from '../../contracts';
 import { loadWorkflowBundle } from '../../workers/workflow-bundle';
 import type { streamScore } from '../../workflows';
 import { streamProgressSignal, streamScoreProgressQuery } from '../../workflows/stream-score';
@@ -64,14 +70,19 @@ describe('streamScore workflow logic', () => {
     run: (taskQueue: string) => Promise<T>,
   ) {
     const taskQueue = uniqueTaskQueue('stream');
-    const worker = await Worker.create({
+    const workflows = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await loadWorkflowBundle(),
+    });
+    // The consumer is polled on the stream queue of the run's queue, as workers/stream-worker.ts does.
+    const consumers = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: streamTaskQueueOf(taskQueue),
       activities: { consumeStream },
       maxHeartbeatThrottleInterval: '100 milliseconds',
     });
-    return worker.runUntil(run(taskQueue));
+    return workflows.runUntil(consumers.runUntil(run(taskQueue)));
   }
 
   it('fails invalid input at once, non-retryably, naming every wrong field, before any consumer starts', async () => {
@@ -102,10 +113,12 @@ describe('streamScore workflow logic', () => {
     assert.equal(calls, 0);
   });
 
-  it('fills in the dead-letter topic and group, and refuses an output topic that is the input topic', async () => {
+  it('fills in the dead-letter topic and group, runs the consumer on the stream queue, and refuses an output topic that is the input topic', async () => {
     const seen: ConsumeStreamInput[] = [];
+    const queues: string[] = [];
     const consume = async (input: ConsumeStreamInput): Promise<ConsumeStreamResult> => {
       seen.push(input);
+      queues.push(Context.current().info.taskQueue);
       await untilCancelled();
       return { ...counts('a#1', 0), cancelled: true };
     };
@@ -130,6 +143,8 @@ describe('streamScore workflow logic', () => {
     });
     assert.equal(seen[0]?.deadLetterTopic, 'churn-requests.dlq');
     assert.equal(seen[0]?.groupId, 'mlcycle-stream-telco-churn');
+    // Not the run's own queue: a consumer holds its slot as long as the stream runs.
+    assert.match(queues[0] ?? '', /^stream-.*-streams$/);
   });
 
   it('keeps the counts of a crashed attempt, adds the next segment, and returns the totals when cancelled', async () => {
