@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { BatchScoreProgress, BatchScoreResult } from '../contracts/batch';
 import { progressBar, progressLine } from './batch-progress';
-import { describeFailure } from './follow-lifecycle';
+import { followRun } from './follow-run';
 
 const POLL_MS = 250;
 
@@ -49,31 +49,9 @@ export function progressDisplay(stream: NodeJS.WriteStream, writeLine: (line: st
  * whose message is the failure chain (the typed failure says how many rows failed and why).
  */
 export async function followBatchScore(handle: WorkflowHandle, display: ProgressDisplay): Promise<BatchScoreResult> {
-  let done = false;
-  const showProgress = async (): Promise<void> => {
-    // Fails until a worker has run the first workflow task, and after the run has closed on an old server.
-    const progress = await handle.query<BatchScoreProgress>('progress').catch(() => undefined);
-    if (progress) display.show(progress);
-  };
-  const poll = async (): Promise<void> => {
-    while (!done) {
-      await showProgress();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  };
-  const polling = poll();
   try {
-    const result = (await handle.result()) as BatchScoreResult;
-    done = true;
-    await polling;
-    // A run shorter than one poll still ends on its final state.
-    await showProgress();
-    return result;
-  } catch (err) {
-    throw new Error(describeFailure(err));
+    return await followRun<BatchScoreProgress, BatchScoreResult>(handle, (progress) => display.show(progress), POLL_MS);
   } finally {
-    done = true;
-    await polling;
     display.finish();
   }
 }

@@ -1,8 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { mlLifecycle } from '../workflows';
 import type { MlLifecycleProgress, MlLifecycleResult } from '../contracts';
+import { followRun } from './follow-run';
 
 const POLL_MS = 300;
 
@@ -15,35 +14,18 @@ export async function followLifecycle(
   write: (line: string) => void,
 ): Promise<MlLifecycleResult> {
   let last = '';
-  let done = false;
-  const printProgress = async (): Promise<void> => {
-    const progress = await handle.query<MlLifecycleProgress>('progress').catch(() => undefined);
-    const line = progress ? progressLine(progress) : '';
-    if (line && line !== last) {
-      write(line);
-      last = line;
-    }
-  };
-  const poll = async (): Promise<void> => {
-    while (!done) {
-      await printProgress();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  };
-  const polling = poll();
-  try {
-    const result = await handle.result();
-    done = true;
-    await polling;
-    // Fast steps can finish between polls; the last line always shows the final state.
-    await printProgress();
-    return result;
-  } catch (err) {
-    throw new Error(describeFailure(err));
-  } finally {
-    done = true;
-    await polling;
-  }
+  return followRun<MlLifecycleProgress, MlLifecycleResult>(
+    handle,
+    (progress) => {
+      // Fast steps can finish between polls; the last line always shows the final state.
+      const line = progressLine(progress);
+      if (line && line !== last) {
+        write(line);
+        last = line;
+      }
+    },
+    POLL_MS,
+  );
 }
 
 export function progressLine(progress: MlLifecycleProgress): string {
@@ -52,17 +34,4 @@ export function progressLine(progress: MlLifecycleProgress): string {
   const lastDone = [...progress.steps].reverse().find((s) => s.status === 'done');
   const detail = running?.detail ?? lastDone?.detail ?? '';
   return `[${progress.modelName}${progress.version ? ` v${progress.version}` : ''}] ${steps}${detail ? ` — ${detail}` : ''}`;
-}
-
-/** A failed run's failure chain, one cause a line, with each failure's type. */
-export function describeFailure(err: unknown): string {
-  if (!(err instanceof WorkflowFailedError)) return err instanceof Error ? err.message : String(err);
-  const chain: string[] = [];
-  let cause: unknown = err.cause;
-  while (cause instanceof Error) {
-    const type = cause instanceof ApplicationFailure && cause.type ? `${cause.type}: ` : '';
-    chain.push(`${type}${cause.message}`);
-    cause = cause.cause;
-  }
-  return `workflow failed\n${chain.join('\n  caused by ')}`;
 }

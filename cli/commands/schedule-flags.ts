@@ -5,7 +5,7 @@ import { describeRunResult, runResultFailed } from '../run-results';
 import { connectClient } from '../temporal-connection';
 import { triggerAndFindRun, triggerSchedule } from '../triggered-run';
 import { commandConsole } from '../console';
-import { describeFailure } from '../follow-lifecycle';
+import { describeFailure } from '../follow-run';
 import { workflowRunUrl } from '../ui-links';
 
 export interface ScheduleFlags {
