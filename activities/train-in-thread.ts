@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ConvergenceError } from '../models/training';
-import { InvalidDataError, InvalidInputError, ResourceLimitError } from '../core/errors';
+import { outOfMemoryAsResourceLimit, rebuildThreadError } from './thread-errors';
 import type { TrainJob } from './train-job';
 import type { TrainThreadMessage } from './train-thread-messages';
 import type { TrainedModel } from '../contracts/lifecycle-activities';
@@ -42,10 +41,21 @@ export function runTrainJobInThread(job: TrainJob, options: TrainThreadOptions =
     thread.on('message', (message: TrainThreadMessage) => {
       if (message.kind === 'progress') onProgress?.(message.message);
       else if (message.kind === 'result') outcome ??= { result: message.result };
-      else outcome ??= { error: rebuildError(message) };
+      else outcome ??= { error: rebuildThreadError(message) };
     });
     // An uncaught error in the thread, e.g. ERR_WORKER_OUT_OF_MEMORY when a data set is too big for the heap.
-    thread.on('error', (error) => (outcome ??= { error: typedThreadError(error) }));
+    thread.on(
+      'error',
+      (error) =>
+        (outcome ??= {
+          error: outOfMemoryAsResourceLimit(
+            error,
+            (detail) =>
+              `Training ran out of memory (${detail}). Train on fewer rows or columns, or give the worker more heap ` +
+              '(NODE_OPTIONS=--max-old-space-size=8192).',
+          ),
+        }),
+    );
     thread.on('exit', (code) => {
       signal?.removeEventListener('abort', abort);
       if (outcome === undefined) reject(new Error(`The training thread stopped (exit code ${code}) without a result`));
@@ -58,26 +68,4 @@ export function runTrainJobInThread(job: TrainJob, options: TrainThreadOptions =
 function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new Error('Training was cancelled');
-}
-
-function rebuildError(message: Extract<TrainThreadMessage, { kind: 'error' }>): Error {
-  let error: Error;
-  if (message.name === 'InvalidDataError') error = new InvalidDataError(message.message, message.problems ?? []);
-  else if (message.name === 'ConvergenceError') error = new ConvergenceError(message.message);
-  else if (message.name === 'InvalidInputError') error = new InvalidInputError(message.message);
-  else {
-    error = new Error(message.message);
-    error.name = message.name;
-  }
-  if (message.stack !== undefined) error.stack = message.stack;
-  return error;
-}
-
-/** Running out of heap is not a passing fault: the same data would run out again on a retry. */
-function typedThreadError(error: Error): Error {
-  if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
-  return new ResourceLimitError(
-    `Training ran out of memory (${error.message}). Train on fewer rows or columns, or give the worker more heap ` +
-      '(NODE_OPTIONS=--max-old-space-size=8192).',
-  );
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ChunkResult } from '../../contracts/batch-activities';
-import { ResourceLimitError } from '../../core/errors';
+import { outOfMemoryAsResourceLimit, rebuildThreadError } from '../thread-errors';
 import type { ChunkJob, ChunkThreadMessage } from './chunk-thread-messages';
 
 // Compiled (dist/), the thread loads chunk-thread.js like any module; from TypeScript (tests, bench)
@@ -53,9 +53,21 @@ export class ChunkThreads {
       const onMessage = (message: ChunkThreadMessage) => {
         if (message.kind === 'progress') options.onProgress(message.rowsDone);
         else if (message.kind === 'result') settle(() => resolve(message.result), true);
-        else settle(() => reject(rebuildError(message)), true);
+        else settle(() => reject(rebuildThreadError(message)), true);
       };
-      const onError = (error: Error) => settle(() => reject(typedThreadError(error)), false);
+      const onError = (error: Error) =>
+        settle(
+          () =>
+            reject(
+              outOfMemoryAsResourceLimit(
+                error,
+                (detail) =>
+                  `A chunk ran out of its thread's ${HEAP_LIMITS.maxOldGenerationSizeMb} MB heap (${detail}); ` +
+                  'score the file in smaller chunks (chunkRows) or with fewer columns.',
+              ),
+            ),
+          false,
+        );
       const onExit = (code: number) =>
         settle(() => reject(new Error(`The chunk thread stopped (exit code ${code}) without a result`)), false);
       const onAbort = () => {
@@ -73,23 +85,6 @@ export class ChunkThreads {
   private spawn(): Worker {
     return new Worker(BOOTSTRAP, { eval: true, resourceLimits: HEAP_LIMITS });
   }
-}
-
-/** The thread's error as the same kind of error here: its name is the failure type Temporal reports. */
-function rebuildError(message: Extract<ChunkThreadMessage, { kind: 'error' }>): Error {
-  const error = new Error(message.message);
-  error.name = message.name;
-  if (message.stack !== undefined) error.stack = message.stack;
-  return error;
-}
-
-/** Running out of heap is not a passing fault: the same chunk would run out again on a retry. */
-function typedThreadError(error: Error): Error {
-  if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
-  return new ResourceLimitError(
-    `A chunk ran out of its thread's ${HEAP_LIMITS.maxOldGenerationSizeMb} MB heap (${error.message}); ` +
-      'score the file in smaller chunks (chunkRows) or with fewer columns.',
-  );
 }
 
 function abortReason(signal: AbortSignal): Error {
