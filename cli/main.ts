@@ -122,6 +122,7 @@ program
   .option('--dlq <topic>', 'topic of records that cannot be scored, with the reason (default: <in>.dlq)')
   .option('--group <id>', 'consumer group (default mlcycle-stream-<model>)')
   .option('--labels <topic>', 'topic of true outcomes, key = prediction id, stored like POST /feedback')
+  .option('--create-topics', 'create missing topics (one partition each) instead of refusing to start')
   .option('--status', 'print the progress of the running stream')
   .option('--stop', 'stop the running stream and print its counts')
   .action((options: StreamCommandOptions) => runStreamCommand(options));

@@ -7,6 +7,7 @@ import { commandConsole } from '../console';
 import { localBroker } from '../kafka/local-broker';
 import { connectClient } from '../temporal-connection';
 import { workflowRunUrl } from '../ui-links';
+import { checkStreamTopics } from '../kafka/stream-topics';
 
 export interface StreamCommandOptions {
   model: string;
@@ -16,6 +17,7 @@ export interface StreamCommandOptions {
   dlq?: string;
   group?: string;
   labels?: string;
+  createTopics?: boolean;
   stop?: boolean;
   status?: boolean;
 }
@@ -45,13 +47,13 @@ export async function runStreamCommand(options: StreamCommandOptions): Promise<v
     if (options.stop) await stop(client, workflowId);
     else if (options.status) await status(client, workflowId);
     // Without --brokers: MLCYCLE_KAFKA_BROKERS, else the local broker of scripts/kafka.sh (MLCYCLE_KAFKA_HOST/PORT).
-    else
-      await start(
-        client,
-        config,
-        workflowId,
-        streamInput(options, process.env.MLCYCLE_KAFKA_BROKERS ?? localBroker(config.home).address),
-      );
+    else {
+      const input = streamInput(options, process.env.MLCYCLE_KAFKA_BROKERS ?? localBroker(config.home).address);
+      const created = await checkStreamTopics(input, options.createTopics === true);
+      if (created.length > 0)
+        commandConsole().info(`created topic${created.length > 1 ? 's' : ''} ${created.join(', ')}`);
+      await start(client, config, workflowId, input);
+    }
   } finally {
     await client.connection.close();
   }

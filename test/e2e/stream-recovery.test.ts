@@ -93,7 +93,7 @@ describe('streamScore survives a killed worker and a broker restart without losi
   it('gives every input offset a result (duplicates carry the same offset), then stops with --stop', async () => {
     const inputTopic = uniqueTopic('churn-requests');
     const outputTopic = uniqueTopic('churn-scores');
-    await createTopics(broker.brokers, [inputTopic, outputTopic], 2);
+    await createTopics(broker.brokers, [inputTopic, outputTopic, `${inputTopic}.dlq`], 2);
     const env: NodeJS.ProcessEnv = {
       TEMPORAL_ADDRESS: stack.env.address,
       MLCYCLE_HOME: stack.home,
