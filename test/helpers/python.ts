@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * The Python that runs the tests' checks with tools we did not write (onnxruntime, pypmml,
+ * tritonclient): MLCYCLE_TEST_PYTHON, else the clone's .venv that .ci/run fills from
+ * test/python/requirements.txt. Missing, the test fails with what to run; it never skips.
+ */
+export function testPython(): string {
+  const fromEnv = process.env.MLCYCLE_TEST_PYTHON;
+  const candidate = fromEnv ?? resolve(__dirname, '..', '..', '.venv', 'bin', 'python');
+  if (!existsSync(candidate)) {
+    throw new Error(
+      `No Python for the interoperability tests at ${candidate}: run ` +
+        '`python3 -m venv .venv && .venv/bin/pip install -r test/python/requirements.txt` or set MLCYCLE_TEST_PYTHON',
+    );
+  }
+  return candidate;
+}
+
+/** Runs a Python script from test/python with JSON on stdin and parses the JSON it prints. */
+export function runPythonJson<T>(script: string, input: unknown, timeoutMs = 120_000): T {
+  const out = execFileSync(testPython(), [resolve(__dirname, '..', 'python', script)], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return JSON.parse(out) as T;
+}
