@@ -29,11 +29,18 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
       await readVerified(trained.expectedPath, trained.expectedSha256),
       '.expected.json',
     );
+    const modelFile = await store.put(
+      modelName,
+      await readVerified(trained.trainedPath, trained.trainedSha256),
+      '.model.json',
+    );
     const { record, created } = registry.register({
       modelName,
       artifactPath: onnx.path,
       artifactSha256: onnx.sha256,
       expectedPath: expected.path,
+      modelPath: modelFile.path,
+      modelSha256: modelFile.sha256,
       spec: model.spec,
       threshold: model.threshold,
       target: data.target,

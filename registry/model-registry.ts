@@ -9,7 +9,8 @@ import { migrate } from '../core/sqlite-migrations';
 import type { ModelVersionRecord } from './types';
 
 /** What a caller supplies to register a version; the registry assigns `version` and `createdAt`. */
-export type NewModelVersion = Omit<ModelVersionRecord, 'version' | 'createdAt'>;
+export type NewModelVersion = Omit<ModelVersionRecord, 'version' | 'createdAt' | 'modelPath' | 'modelSha256'> &
+  Partial<Pick<ModelVersionRecord, 'modelPath' | 'modelSha256'>>;
 
 export interface ServingRecord {
   modelName: string;
@@ -43,6 +44,8 @@ interface VersionRow {
   artifact_path: string;
   artifact_sha256: string;
   expected_path: string;
+  model_path: string | null;
+  model_sha256: string | null;
   spec_json: string;
   threshold: number;
   target: string;
@@ -111,6 +114,8 @@ export class ModelRegistry {
         entry.artifactPath,
         entry.artifactSha256,
         entry.expectedPath,
+        entry.modelPath ?? null,
+        entry.modelSha256 ?? null,
         JSON.stringify(entry.spec),
         entry.threshold,
         entry.target,
@@ -229,10 +234,10 @@ function prepareStatements(db: Database.Database) {
       'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model_name = ?',
     ),
     insertVersion: db.prepare(
-      `INSERT INTO model_versions (model_name, version, artifact_path, artifact_sha256, expected_path, spec_json,
-         threshold, target, positive_label, data_uri, data_sha256, data_rows, params_json, metrics_json,
-         package_version, git_commit, workflow_id, run_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO model_versions (model_name, version, artifact_path, artifact_sha256, expected_path, model_path,
+         model_sha256, spec_json, threshold, target, positive_label, data_uri, data_sha256, data_rows, params_json,
+         metrics_json, package_version, git_commit, workflow_id, run_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     version: db.prepare<[string, number], VersionRow>(
       'SELECT * FROM model_versions WHERE model_name = ? AND version = ?',
@@ -270,6 +275,8 @@ function toRecord(row: VersionRow): ModelVersionRecord {
     artifactPath: row.artifact_path,
     artifactSha256: row.artifact_sha256,
     expectedPath: row.expected_path,
+    modelPath: row.model_path,
+    modelSha256: row.model_sha256,
     spec: JSON.parse(row.spec_json) as FeatureSpec,
     threshold: row.threshold,
     target: row.target,

@@ -83,6 +83,12 @@ export const REGISTRY_SCHEMA: SchemaPlan = {
     { version: 2, description: 'drift baselines and monitor runs', up: BASELINES_MONITOR_RUNS },
     // Old monitor runs read it as null.
     { version: 3, description: "the monitor run's reason", up: 'ALTER TABLE monitor_runs ADD COLUMN reason TEXT' },
+    // Older versions read them as null: they have no model file to warm-start or export from.
+    {
+      version: 4,
+      description: "each version's model file (trained.json) and its sha256",
+      up: 'ALTER TABLE model_versions ADD COLUMN model_path TEXT; ALTER TABLE model_versions ADD COLUMN model_sha256 TEXT;',
+    },
   ],
   recognise: recogniseUnnumbered,
 };

@@ -10,6 +10,13 @@ export interface ModelVersionRecord {
   artifactSha256: string;
   /** JSON file `{ records: RawRecord[], probabilities: number[] }`: held-back test rows and the outputs the model must give. */
   expectedPath: string;
+  /**
+   * trained.json (activities/model-files.ts TrainedModelFile: spec, coefficients or trees, threshold,
+   * metrics), hashing to `modelSha256`: what online training warm-starts from and other formats export
+   * from. Null for versions registered before it was kept.
+   */
+  modelPath: string | null;
+  modelSha256: string | null;
   spec: FeatureSpec;
   threshold: number;
   target: string;

@@ -1,11 +1,12 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { ExpectedOutputsFile } from '../../activities/model-files';
+import type { ExpectedOutputsFile, TrainedModelFile } from '../../activities/model-files';
 import { findTemporalCli } from '../../scripts/temporal-dev-server';
 import type { mlLifecycle } from '../../workflows';
 import type { MlLifecycleResult } from '../../contracts';
@@ -44,6 +45,13 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
     assert.equal(serving?.dataRows, 7043);
     assert.equal(serving?.artifactSha256, first.artifactSha256);
     assert.equal(serving?.workflowId, 'telco-e2e-1');
+    // The model file (spec and coefficients) is kept with the version, whole, for warm starts and exports.
+    assert.ok(serving?.modelPath && serving.modelSha256);
+    const modelBytes = readFileSync(serving.modelPath);
+    assert.equal(createHash('sha256').update(modelBytes).digest('hex'), serving.modelSha256);
+    const modelFile = JSON.parse(modelBytes.toString('utf8')) as TrainedModelFile;
+    assert.equal(modelFile.algorithm, 'logistic');
+    assert.equal(modelFile.threshold, serving.threshold);
 
     // Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose.
     mkdirSync(TEST_OUTPUT, { recursive: true });

@@ -133,6 +133,8 @@ function versionRecord(name: string, version: number, artifactPath: string, sha2
     artifactPath,
     artifactSha256: sha256,
     expectedPath: `${artifactPath}.expected.json`,
+    modelPath: null,
+    modelSha256: null,
     spec: SPEC,
     threshold: 0.5,
     target: 'Churn',
