@@ -72,7 +72,15 @@ export class ModelPool {
   private closed = false;
 
   constructor(private readonly options: ModelPoolOptions) {
-    this.load = options.load ?? ((record) => OnnxScorer.fromFile(record.artifactPath, record.artifactSha256));
+    this.load =
+      options.load ??
+      ((record) =>
+        OnnxScorer.fromFile(
+          record.artifactPath,
+          record.artifactSha256,
+          undefined,
+          `the ONNX model of ${versionName(record)}`,
+        ));
     this.refreshIntervalMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
   }
 
@@ -285,6 +293,10 @@ export class ModelPool {
     this.entries.delete(key(name, version));
     void entry.ready.then((loaded) => loaded.scorer.release()).catch(() => undefined);
   }
+}
+
+function versionName(record: ModelVersionRecord): string {
+  return `${record.modelName} v${record.version}`;
 }
 
 function key(name: string, version: number): string {
