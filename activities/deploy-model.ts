@@ -2,6 +2,7 @@ import { heartbeat, log } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../core/errors';
+import { readArtifact } from '../core/integrity';
 import type { ExpectedOutputsFile } from './model-files';
 import { currentRun } from './run-files';
 import { ScoringClient, ScoringHttpError } from './scoring-client';
@@ -40,7 +41,16 @@ export function createDeployModel({ registry, scoringUrl, adminToken }: DeployDe
       if (err instanceof ScoringHttpError && err.status < 500) return reject(`staging failed: ${err.message}`, 0, null);
       throw err;
     }
-    const expected = JSON.parse(await readFile(record.expectedPath, 'utf8')) as ExpectedOutputsFile;
+    const expected = JSON.parse(
+      (record.expectedSha256 === null
+        ? await readFile(record.expectedPath)
+        : await readArtifact(
+            record.expectedPath,
+            record.expectedSha256,
+            `the expected outputs of ${modelName} v${version}`,
+          )
+      ).toString('utf8'),
+    ) as ExpectedOutputsFile;
     let maxAbsDiff = 0;
     let mismatched = 0;
     let worst = '';
