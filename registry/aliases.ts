@@ -84,6 +84,13 @@ export class Aliases {
       .immediate();
   }
 
+  /** The version `rollback` would return to; undefined when there is none. */
+  rollbackTarget(modelName: string): number | undefined {
+    const current = this.get(modelName, CHAMPION)?.version;
+    const target = previousServing(this.history(modelName, CHAMPION));
+    return target === current ? undefined : target;
+  }
+
   get(modelName: string, alias: string): AliasRecord | undefined {
     const row =
       alias === CHAMPION ? this.statements.champion.get(modelName) : this.statements.alias.get(modelName, alias);
