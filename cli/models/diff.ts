@@ -87,7 +87,9 @@ function featureDiff(from: ModelSignature, to: ModelSignature): VersionDiff['fea
     kindChanged: both
       .filter((input) => before.get(input.name)?.kind !== input.kind)
       .map((input) => ({ name: input.name, from: before.get(input.name)?.kind ?? '', to: input.kind })),
+    // Levels of columns that stayed categorical; a column that changed kind is listed under kindChanged.
     levels: both
+      .filter((input) => input.kind === 'categorical' && before.get(input.name)?.kind === 'categorical')
       .map((input) => {
         const old = new Set(before.get(input.name)?.levels ?? []);
         const now = new Set(input.levels ?? []);
