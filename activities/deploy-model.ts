@@ -47,7 +47,7 @@ export function createDeployModel({ registry, scoringUrl, adminToken }: DeployDe
         : await readArtifact(
             record.expectedPath,
             record.expectedSha256,
-            `the expected outputs of ${modelName} v${version}`,
+            `the expected-outputs file of ${modelName} v${version}`,
           )
       ).toString('utf8'),
     ) as ExpectedOutputsFile;

@@ -1,11 +1,13 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createDeployModel } from '../../activities/deploy-model';
 import type { ExpectedOutputsFile } from '../../activities/model-files';
 import type { DeployOutcome } from '../../contracts/lifecycle-activities';
+import { ArtifactIntegrityError } from '../../core/errors';
+import { sha256Hex } from '../../core/integrity';
 import { ModelRegistry } from '../../registry/model-registry';
 import { startScoringServer } from '../../serving/server';
 import { tempHome } from '../helpers/paths';
@@ -47,7 +49,8 @@ describe('deployModel activity', () => {
       JSON.stringify({ records, probabilities: expected } satisfies ExpectedOutputsFile),
     );
     const { version: _assigned, createdAt: _created, ...entry } = record;
-    return registry.register({ ...entry, runId }).record.version;
+    const expectedSha256 = sha256Hex(readFileSync(record.expectedPath));
+    return registry.register({ ...entry, expectedSha256, runId }).record.version;
   }
 
   const deploy = (version: number): Promise<DeployOutcome> =>
@@ -102,6 +105,23 @@ describe('deployModel activity', () => {
     const outcome = await deploy(1);
     assert.equal(outcome.deployed, true);
     assert.equal(registry.listDeployments('churn').length, before);
+  });
+
+  it('refuses to deploy a version whose expected outputs changed after registering, naming the file and digests', async () => {
+    const version = await register(2, referenceProbabilities(2, RECORDS), RECORDS, 'run-tampered');
+    const record = registry.getVersion('churn', version);
+    assert.ok(record?.expectedSha256);
+    appendFileSync(record.expectedPath, ' ');
+    await assert.rejects(deploy(version), (error: unknown) => {
+      assert.ok(error instanceof ArtifactIntegrityError, String(error));
+      assert.ok(
+        error.message.includes(`the expected-outputs file of churn v${version} (${record.expectedPath})`),
+        error.message,
+      );
+      assert.ok(error.message.includes(`expected ${record.expectedSha256}`), error.message);
+      return true;
+    });
+    assert.equal(registry.getServing('churn')?.version, 1);
   });
 
   it('rejects at once, with a bounded reason, a version whose held-back rows the server refuses', async () => {
