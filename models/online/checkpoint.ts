@@ -31,7 +31,11 @@ export async function writeCheckpoint(dir: string, state: OnlineState): Promise<
 
 /** The state at `path`, only if its bytes still have the recorded sha256 (else ArtifactIntegrityError). */
 export async function readCheckpoint(path: string, sha256: string): Promise<OnlineState> {
-  const bytes = await readFile(path);
+  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    // A checkpoint the workflow recorded and that is gone will not come back on a retry.
+    if (error.code === 'ENOENT') throw new ArtifactIntegrityError(`Checkpoint ${path} is missing`);
+    throw error;
+  });
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== sha256) {
     throw new ArtifactIntegrityError(`Checkpoint ${path} has sha256 ${actual}, but ${sha256} was recorded for it`);

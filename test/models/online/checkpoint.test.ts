@@ -117,7 +117,7 @@ describe('online state and checkpoints', () => {
 
   test('a state with a missing or wrong field is refused naming the field', () => {
     const good = trainerState(trainer);
-    const broken = (change: Record<string, unknown>) => ({ ...good, ...change }) as unknown as OnlineState;
+    const broken = (change: Record<string, unknown>) => ({ ...good, ...change });
     assert.throws(
       () => trainerFromState(broken({ formatVersion: 2 })),
       /field "formatVersion" is 2; this build reads 1/,
