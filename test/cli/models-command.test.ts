@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -198,7 +198,7 @@ describe('mlcycle models over a real registry', () => {
 });
 
 describe('mlcycle models with a tampered artifact', () => {
-  it('refuses to promote or export a version whose ONNX file changed, naming the file, both digests and what to do', async () => {
+  it('refuses to promote or export a version whose ONNX file changed, naming the file, both digests and what to do, and promotes it once repaired', async () => {
     const { home, versions } = await deployedHome(['logistic', 'logistic'], [1]);
     const env = await cliEnv(home);
     const v2 = versions[1];
@@ -238,5 +238,14 @@ describe('mlcycle models with a tampered artifact', () => {
     } finally {
       registry.close();
     }
+
+    // Repaired (the appended byte cut off), it is promoted; no server listens, so the command says when it takes effect.
+    truncateSync(v2.artifactPath, statSync(v2.artifactPath).size - 1);
+    const repaired = await models(['promote', '--model', 'churn', '--version', '2'], env);
+    assert.equal(repaired.code, 0, repaired.output);
+    assert.match(
+      repaired.output,
+      /no scoring server answers at http:\/\/127\.0\.0\.1:\d+: scoring servers pick v2 up from the registry within their refresh interval/,
+    );
   });
 });
