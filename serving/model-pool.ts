@@ -239,6 +239,13 @@ export class ModelPool {
     return this.options.source.getBaseline?.(name, version);
   }
 
+  /** The registered versions of a model, ascending, as far as the source lists them (else those loaded). */
+  registeredVersions(name: string): number[] {
+    const listed = this.options.source.listVersions?.(name).map((record) => record.version);
+    const known = listed ?? [...this.entries.values()].filter((e) => e.name === name).map((e) => e.version);
+    return [...new Set(known)].sort((a, b) => a - b);
+  }
+
   servingVersion(name: string): number | undefined {
     return this.serving.get(name);
   }
