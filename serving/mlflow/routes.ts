@@ -115,7 +115,7 @@ function paramsVersion(value: unknown): number {
 }
 
 function refuse(field: string, message: string): never {
-  throw badRequest(message, [{ row: null, field, message }]);
+  throw badRequest(`Invalid request: ${message}`, [{ row: null, field, message }]);
 }
 
 function unsupported(request: FastifyRequest): ServingError {
