@@ -3,11 +3,12 @@ import type { PredictionLogWriter } from '../../monitoring/prediction-log';
 import { InvocationsResponseSchema, type InvocationsResponse } from '../../contracts/mlflow-scoring';
 import { describeValue, quoted } from '../echo';
 import type { ModelPool } from '../model-pool';
-import { badRequest, ServingError } from '../problems';
+import { badRequest, noModelLoaded, ServingError } from '../problems';
 import { DEFAULT_MAX_RECORDS } from '../request-validation';
 import { defaultModelName, scoreRecords, skipLogAllowed, typeCellsBySpec } from '../scoring';
 import { bodyVersion, pathVersion } from '../versions';
 import { mlflowCsvRecords, mlflowJsonRequest } from './input';
+import { parseMlflowJson } from './nan-json';
 
 export interface InvocationsRoutesOptions {
   pool: ModelPool;
@@ -27,9 +28,23 @@ const MEDIA_TYPES = 'application/json (dataframe_split, dataframe_records, insta
  */
 export const invocationsRoutes: FastifyPluginCallback<InvocationsRoutesOptions> = (app, options, done) => {
   const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
-  // Scoped to this plugin: only /invocations reads CSV. The body limit applies while it is read.
+  // Scoped to this plugin: only /invocations reads CSV and NaN. The body limit applies while a body is read.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, parsed) => parsed(null, body));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, parsed) => {
+    try {
+      parsed(null, parseMlflowJson(body as string));
+    } catch (error) {
+      parsed(error as Error, undefined);
+    }
+  });
   app.addContentTypeParser('*', (request, _payload, parsed) => parsed(unsupported(request), undefined));
+
+  // MLflow's health check (its client's wait_server_ready, SageMaker's probe): 200 once a model serves.
+  app.get('/ping', () => {
+    if (!pool.isReady()) throw noModelLoaded('No model is loaded yet');
+    return { status: 'ok' };
+  });
 
   app.post<{ Querystring: Record<string, string | string[] | undefined> }>(
     '/invocations',

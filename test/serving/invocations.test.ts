@@ -99,6 +99,22 @@ describe('POST /invocations (MLflow scoring protocol) over real HTTP', () => {
     }
   });
 
+  it('reads a bare NaN, as MLflow\'s client writes a missing value, as missing, and leaves "NaN" in a string alone', async () => {
+    // What mlflow's dump_input_data sends for a DataFrame with a blank TotalCharges (Python's json.dumps).
+    const body = `{"dataframe_split": {"index": [0], "columns": ${JSON.stringify(COLUMNS)}, "data": [[1, "Month-to-month", 29.85, "DSL", NaN]]}}`;
+    const answer = await invoke(body, 'application/json');
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const expected = referenceProbabilities(1, [{ ...RECORDS[0], TotalCharges: null }]);
+    assert.ok(Math.abs((answer.json.predictions as number[])[0]! - expected[0]!) < 1e-5);
+    const inString = await invoke(body.replace('"DSL"', '"NaN"'), 'application/json');
+    assert.equal(inString.status, 400);
+    assert.match((inString.json as unknown as ErrorBody).details[0]?.message ?? '', /unseen category "NaN"/);
+  });
+
+  it("answers /ping, the health check of MLflow's client, with 200", async () => {
+    assert.equal((await fetch(`${served.url}/ping`)).status, 200);
+  });
+
   it('takes a column named "__proto__" as plain data, never as a prototype', async () => {
     const answer = await invoke(
       `${CSV_HEADER},__proto__\n1,Month-to-month,29.85,DSL,29.85,{"polluted":1}\n`,
@@ -243,6 +259,7 @@ describe('POST /invocations with no model served', () => {
       });
       assert.equal(response.status, 503);
       assert.match(((await response.json()) as ErrorBody).error, /No model is loaded/);
+      assert.equal((await fetch(`${served.url}/ping`)).status, 503);
     } finally {
       await served.app.close();
       await served.pool.close();
