@@ -3,12 +3,12 @@ import type { PredictionLogWriter } from '../../monitoring/prediction-log';
 import { InvocationsResponseSchema, type InvocationsResponse } from '../../contracts/mlflow-scoring';
 import { describeValue, quoted } from '../echo';
 import type { ModelPool } from '../model-pool';
+import { parseJsonAllowingNaN } from '../nan-json';
 import { badRequest, noModelLoaded, ServingError } from '../problems';
 import { DEFAULT_MAX_RECORDS } from '../request-validation';
 import { defaultModelName, scoreRecords, skipLogAllowed, typeCellsBySpec } from '../scoring';
 import { bodyVersion, pathVersion } from '../versions';
 import { mlflowCsvRecords, mlflowJsonRequest } from './input';
-import { parseMlflowJson } from './nan-json';
 
 export interface InvocationsRoutesOptions {
   pool: ModelPool;
@@ -33,7 +33,7 @@ export const invocationsRoutes: FastifyPluginCallback<InvocationsRoutesOptions> 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, parsed) => {
     try {
-      parsed(null, parseMlflowJson(body as string));
+      parsed(null, parseJsonAllowingNaN(body as string));
     } catch (error) {
       parsed(error as Error, undefined);
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { quoted } from '../echo';
-import { parseJsonBody } from '../json-body';
+import { parseJsonAllowingNaN } from '../nan-json';
 import { badRequest, ServingError } from '../problems';
 import type { V2Body } from './tensors';
 
@@ -10,7 +10,8 @@ const MEDIA_TYPES = ['application/json', 'application/octet-stream'];
 
 /**
  * Body parsing of the V2 routes (scoped to their plugin): JSON, or JSON followed by binary tensor
- * data, as Triton's clients send by default, with no Content-Type at all. The body limit applies
+ * data, as Triton's clients send by default, with no Content-Type at all; a bare NaN (a missing
+ * number in tritonclient's JSON tensors) reads as null. The body limit applies
  * while the body is read, so an oversize body is a 413 before any parsing. Any other Content-Type is
  * refused with 415 before the body is read.
  */
@@ -39,14 +40,14 @@ export function installV2BodyParser(app: FastifyInstance): void {
 }
 
 function v2Body(body: Buffer, jsonLength: string | string[] | undefined): V2Body {
-  if (jsonLength === undefined) return { json: parseJsonBody(body.toString('utf8')), binary: undefined };
+  if (jsonLength === undefined) return { json: parseJsonAllowingNaN(body.toString('utf8')), binary: undefined };
   const length = typeof jsonLength === 'string' && /^[0-9]{1,15}$/.test(jsonLength) ? Number(jsonLength) : NaN;
   if (!(length <= body.length)) {
     const message = `${JSON_LENGTH_HEADER} must be the byte length of the JSON part (at most the body's ${body.length} bytes); got ${quoted(String(jsonLength))}`;
     throw badRequest(message, [{ row: null, field: JSON_LENGTH_HEADER, message }]);
   }
   return {
-    json: parseJsonBody(body.subarray(0, length).toString('utf8')),
+    json: parseJsonAllowingNaN(body.subarray(0, length).toString('utf8')),
     binary: body.subarray(length),
   };
 }

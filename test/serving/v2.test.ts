@@ -189,6 +189,19 @@ describe('Open Inference Protocol (V2) over real HTTP', () => {
     assertReference(probabilities(asText), 1);
   });
 
+  it('reads a bare NaN in JSON data, as tritonclient writes a blank number, as missing', async () => {
+    const text = JSON.stringify(request(replace('TotalCharges', { data: ROWS.map(() => ['__nan__']) }))).replace(
+      /"__nan__"/g,
+      'NaN',
+    );
+    const answer = await infer(text);
+    const expected = referenceProbabilities(
+      1,
+      RECORDS.map((record) => ({ ...record, TotalCharges: null })),
+    );
+    probabilities(answer).forEach((p, i) => assert.ok(Math.abs(p - (expected[i] as number)) < 1e-5, `row ${i}`));
+  });
+
   it('answers only the outputs asked for, in their order', async () => {
     const answer = await infer(
       request(undefined, { outputs: [{ name: 'label' }, { name: 'probability', parameters: { binary_data: false } }] }),
