@@ -1,9 +1,8 @@
 import Papa from 'papaparse';
 import type { RawRecord } from '../../models/types';
 import { MLFLOW_INPUT_FIELDS, type MlflowInputField } from '../../contracts/mlflow-scoring';
-import type { ProblemDetail } from '../../contracts/http';
 import { clip, describeValue, quoted } from '../echo';
-import { badRequest } from '../problems';
+import { invalidRequest } from '../problems';
 
 // MLflow request bodies turned into records by column name, the shape /predict scores. Records built
 // from arrays have no prototype, so a column named "__proto__" or "constructor" is plain data.
@@ -167,8 +166,7 @@ function checkCount(rows: number, what: string, maxRecords: number): void {
 }
 
 function refuse(row: number | null, field: string | null, message: string): never {
-  const detail: ProblemDetail = { row, field, message };
-  throw badRequest(`Invalid request: ${message}`, [detail]);
+  throw invalidRequest(row, field, message);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

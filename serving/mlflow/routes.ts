@@ -4,7 +4,7 @@ import { InvocationsResponseSchema, type InvocationsResponse } from '../../contr
 import { describeValue, quoted } from '../echo';
 import type { ModelPool } from '../model-pool';
 import { parseJsonAllowingNaN } from '../nan-json';
-import { badRequest, noModelLoaded, ServingError } from '../problems';
+import { badRequest, invalidRequest, noModelLoaded, ServingError } from '../problems';
 import { DEFAULT_MAX_RECORDS } from '../request-validation';
 import { defaultModelName, scoreRecords, skipLogAllowed, typeCellsBySpec } from '../scoring';
 import { bodyVersion, pathVersion } from '../versions';
@@ -130,7 +130,7 @@ function paramsVersion(value: unknown): number {
 }
 
 function refuse(field: string, message: string): never {
-  throw badRequest(`Invalid request: ${message}`, [{ row: null, field, message }]);
+  throw invalidRequest(null, field, message);
 }
 
 function unsupported(request: FastifyRequest): ServingError {

@@ -1,7 +1,8 @@
 import type { FeatureSpec, RawRecord } from '../../models/types';
 import { NUMERIC_DATATYPES, OUTPUT_NAMES, type OutputName } from '../../contracts/open-inference';
 import { clip, describeValue, quoted } from '../echo';
-import { badRequest } from '../problems';
+import { badRequest, invalidRequest } from '../problems';
+import { fromBinary } from './binary-tensors';
 
 // An Open Inference Protocol request's input tensors, one per raw feature column, turned into the
 // records /predict scores. Every refusal names the input and what is wrong with its datatype, shape
@@ -23,18 +24,6 @@ export interface InferCall {
 }
 
 const NUMERIC: ReadonlySet<string> = new Set(NUMERIC_DATATYPES);
-const BYTES_PER_VALUE: Record<string, number> = {
-  FP64: 8,
-  FP32: 4,
-  INT64: 8,
-  INT32: 4,
-  INT16: 2,
-  INT8: 1,
-  UINT64: 8,
-  UINT32: 4,
-  UINT16: 2,
-  UINT8: 1,
-};
 
 interface Input {
   name: string;
@@ -151,67 +140,6 @@ function flatten(data: unknown, shape: number[], label: string, name: string): u
   return flat;
 }
 
-function fromBinary(bytes: Buffer, datatype: string, label: string, name: string): unknown[] {
-  if (datatype === 'BYTES') return bytesElements(bytes, label, name);
-  const width = BYTES_PER_VALUE[datatype];
-  if (width === undefined) refuse(clip(name), `${label}: datatype ${quoted(datatype)} is not one this server reads`);
-  if (bytes.length % width !== 0) {
-    refuse(
-      clip(name),
-      `${label}: ${bytes.length} bytes of ${datatype} data is not a whole number of ${width}-byte values`,
-    );
-  }
-  const values = new Array<unknown>(bytes.length / width);
-  for (let i = 0; i < values.length; i++) {
-    const at = i * width;
-    const value = readNumber(bytes, at, datatype);
-    // JSON has no NaN; in binary data a NaN is a missing value, imputed as in training.
-    values[i] = Number.isNaN(value) ? null : value;
-  }
-  return values;
-}
-
-function readNumber(bytes: Buffer, at: number, datatype: string): number {
-  switch (datatype) {
-    case 'FP64':
-      return bytes.readDoubleLE(at);
-    case 'FP32':
-      return bytes.readFloatLE(at);
-    case 'INT64':
-      return Number(bytes.readBigInt64LE(at));
-    case 'INT32':
-      return bytes.readInt32LE(at);
-    case 'INT16':
-      return bytes.readInt16LE(at);
-    case 'INT8':
-      return bytes.readInt8(at);
-    case 'UINT64':
-      return Number(bytes.readBigUInt64LE(at));
-    case 'UINT32':
-      return bytes.readUInt32LE(at);
-    case 'UINT16':
-      return bytes.readUInt16LE(at);
-    default:
-      return bytes.readUInt8(at);
-  }
-}
-
-/** BYTES in binary: each element a 4-byte little-endian length, then that many bytes (UTF-8 here). */
-function bytesElements(bytes: Buffer, label: string, name: string): string[] {
-  const values: string[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    if (at + 4 > bytes.length) refuse(clip(name), `${label}: BYTES data ends inside an element's 4-byte length`);
-    const length = bytes.readUInt32LE(at);
-    if (at + 4 + length > bytes.length) {
-      refuse(clip(name), `${label}: BYTES element ${values.length} says ${length} bytes but fewer are left`);
-    }
-    values.push(bytes.toString('utf8', at + 4, at + 4 + length));
-    at += 4 + length;
-  }
-  return values;
-}
-
 /** One record per row, each column from its input, after checking names and datatypes against the columns. */
 function toRecords(inputs: readonly Input[], spec: FeatureSpec): RawRecord[] {
   const kinds = new Map(spec.inputs.map((column) => [column.name, column.kind]));
@@ -263,7 +191,7 @@ function checkDatatype({ name, datatype, values }: Input, kind: 'numeric' | 'cat
   const row = values.findIndex((value) => !(typeof value === wanted || (wanted === 'number' && value === null)));
   if (row >= 0) {
     const message = `${label} (${datatype}): element ${row} is ${describeValue(values[row])}, not a ${wanted}${wanted === 'number' ? ' or null (missing)' : ''}`;
-    throw badRequest(`Invalid request: ${message}`, [{ row, field: name, message }]);
+    throw invalidRequest(row, name, message);
   }
 }
 
@@ -292,7 +220,7 @@ function shapeText(shape: unknown): string {
 }
 
 function refuse(field: string | null, message: string): never {
-  throw badRequest(`Invalid request: ${message}`, [{ row: null, field, message }]);
+  throw invalidRequest(null, field, message);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
