@@ -39,6 +39,10 @@ export class InMemorySource implements ModelSource {
     return this.versions.get(`${name}@${version}`);
   }
 
+  listVersions(name: string): ModelVersionRecord[] {
+    return [...this.versions.values()].filter((record) => record.modelName === name);
+  }
+
   listServing(): ModelVersionRecord[] {
     return [...this.serving].flatMap(([name, version]) => this.getVersion(name, version) ?? []);
   }
