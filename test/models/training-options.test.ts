@@ -58,7 +58,7 @@ describe('training options on the Telco data: class weights, calibration, thresh
     );
   });
 
-  test('isotonic calibration also brings the weighted model's test ECE below 0.05', () => {
+  test("isotonic calibration also brings the weighted model's test ECE below 0.05", () => {
     const isotonic = trainLogisticModel(table, { ...options, classWeights: 'balanced', calibration: 'isotonic' });
     assert.equal(isotonic.calibration?.method, 'isotonic');
     assert.ok((isotonic.metrics.ece as number) < 0.05, `test ECE ${isotonic.metrics.ece}`);
