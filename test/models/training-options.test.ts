@@ -80,4 +80,3 @@ describe('training options on the Telco data: class weights, calibration, thresh
     assert.ok(result.threshold > plain.threshold);
   });
 });
-});
