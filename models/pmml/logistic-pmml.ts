@@ -43,10 +43,10 @@ export function exportLogisticToPmml(file: TrainedModelFile, meta: PmmlExportMet
   }
   // Refused rather than approximated: PMML's RegressionModel has no place for a calibration map after
   // its normalisation, and a file whose probabilities differ from the served ones would mislead.
-  const calibration = (file as { calibration?: { method?: string } }).calibration;
-  if (calibration !== undefined && calibration.method !== 'none') {
+  const { calibration } = file;
+  if (calibration !== undefined) {
     throw new PmmlUnsupportedError(
-      `PMML export is not available for calibrated versions (this one uses ${calibration.method ?? 'a'} calibration): ` +
+      `PMML export is not available for calibrated versions (this one uses ${calibration.method} calibration): ` +
         'use the ONNX file, which includes the calibration',
     );
   }
