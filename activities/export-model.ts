@@ -54,9 +54,8 @@ export function createExportModel(home: string, packageVersion: string) {
 }
 
 /**
- * model.pmml beside model.onnx for an uncalibrated logistic model whose file names its target; other
- * versions get none (PMML has no place for the calibration map; see models/pmml), and `models export`
- * says why when asked for one.
+ * model.pmml beside model.onnx for a logistic model (calibration included) whose file names its target;
+ * other algorithms get none, and `models export` says why when asked for one.
  */
 async function writePmml(
   model: TrainedModelFile,
@@ -65,7 +64,7 @@ async function writePmml(
   producerVersion: string,
 ): Promise<{ pmmlPath?: string; pmmlSha256?: string }> {
   const algorithm: string = model.algorithm;
-  if (algorithm !== 'logistic' || model.calibration || !model.target) return {};
+  if (algorithm !== 'logistic' || !model.target) return {};
   const { name, positiveLabel, negativeLabel } = model.target;
   const text = exportLogisticToPmml(model, { modelName, target: name, positiveLabel, negativeLabel, producerVersion });
   const pmmlPath = join(runDir, 'model.pmml');

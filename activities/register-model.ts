@@ -34,7 +34,7 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
       await readVerified(trained.trainedPath, trained.trainedSha256),
       '.model.json',
     );
-    // The PMML file beside the ONNX one, when the export step wrote one (uncalibrated logistic models).
+    // The PMML file beside the ONNX one, when the export step wrote one (logistic models).
     const pmml =
       exported.pmmlPath && exported.pmmlSha256
         ? await store.put(modelName, await readVerified(exported.pmmlPath, exported.pmmlSha256), '.pmml')

@@ -70,7 +70,7 @@ export interface ExportModelInput {
 export interface ExportedModel {
   onnxPath: string;
   onnxSha256: string;
-  /** The PMML file of a logistic model without calibration (absent for other versions and older runs). */
+  /** The PMML file of a logistic model (absent for other algorithms and older runs). */
   pmmlPath?: string;
   pmmlSha256?: string;
   checkedRows: number;

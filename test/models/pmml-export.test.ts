@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TrainedModelFile } from '../../activities/model-files';
 import { InvalidInputError } from '../../core/errors';
-import { exportLogisticToPmml, PmmlUnsupportedError } from '../../models/pmml';
+import { exportLogisticToPmml } from '../../models/pmml';
 
 const file: TrainedModelFile = {
   modelName: 'm',
@@ -55,13 +55,20 @@ describe('exportLogisticToPmml', () => {
     assert.match(text, /<FieldRef field="tenure"\/>\s*<Constant dataType="double">32.5<\/Constant>/);
   });
 
-  test('refuses a calibrated version, saying the ONNX file has the calibration', () => {
-    const calibrated = { ...file, calibration: { method: 'platt' as const, a: 1, b: 0, rows: 10 } };
-    assert.throws(
-      () => exportLogisticToPmml(calibrated, meta),
-      (error) =>
-        error instanceof PmmlUnsupportedError && /calibrated versions .* platt .* ONNX file/.test(error.message),
+  test('with a calibration, the regression probability feeds a transformed `probability`', () => {
+    const platt = exportLogisticToPmml({ ...file, calibration: { method: 'platt', a: 0.7, b: 0.3, rows: 10 } }, meta);
+    assert.match(platt, /<OutputField name="uncalibratedProbability" [^>]*feature="probability" value="Yes"\/>/);
+    assert.match(
+      platt,
+      /<OutputField name="probability" optype="continuous" dataType="double" feature="transformedValue">/,
     );
+    assert.match(platt, /<Constant dataType="double">0.999999999999999<\/Constant>/);
+    const isotonic = exportLogisticToPmml(
+      { ...file, calibration: { method: 'isotonic', x: [0.1, 0.5], y: [0.05, 0.6], rows: 10 } },
+      meta,
+    );
+    assert.match(isotonic, /<NormContinuous field="uncalibratedProbability" outliers="asExtremeValues">/);
+    assert.match(isotonic, /<LinearNorm orig="0.1" norm="0.05"\/>\s*<LinearNorm orig="0.5" norm="0.6"\/>/);
   });
 
   test('refuses a model that is not logistic regression, naming its algorithm', () => {
