@@ -50,6 +50,10 @@ describe('the options a retrain reuses', () => {
     assert.equal(unweighted.calibration, undefined);
     assert.deepEqual(unweighted.thresholdObjective, { metric: 'f1' });
     assert.equal(unweighted.classWeights, undefined);
+    // A retrain may change them like any other option.
+    const overridden = retrainLifecycleInput('m', '/d.csv', stored, { calibration: 'none', classWeights: undefined });
+    assert.equal(overridden.calibration, 'none');
+    assert.equal(overridden.classWeights, 'balanced');
   });
 
   it('lets the caller override each option, and a new target drops the old positive label', () => {
