@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkOnnxMatches } from '../models/onnx-check';
 import { exportLogisticToOnnx } from '../models/onnx-export';
 import { OnnxScorer } from '../models/onnx-scorer';
+import { exportLogisticToPmml } from '../models/pmml';
 import type { ExpectedOutputsFile, TrainedModelFile } from './model-files';
 import { currentRunDir, readVerifiedJson, writeBytesFile } from './run-files';
 import type { ExportedModel, ExportModelInput } from '../contracts/lifecycle-activities';
@@ -14,11 +15,17 @@ export function createExportModel(home: string, packageVersion: string) {
     const { trained } = input;
     const model = await readVerifiedJson<TrainedModelFile>(trained.trainedPath, trained.trainedSha256);
     const expected = await readVerifiedJson<ExpectedOutputsFile>(trained.expectedPath, trained.expectedSha256);
-    const bytes = exportLogisticToOnnx(model.spec, model.model, {
-      modelName: input.modelName,
-      producerVersion: packageVersion,
-      description: `logistic regression on ${model.spec.inputs.length} raw columns`,
-    });
+    const calibrated = model.calibration ? `, ${model.calibration.method} calibration` : '';
+    const bytes = exportLogisticToOnnx(
+      model.spec,
+      model.model,
+      {
+        modelName: input.modelName,
+        producerVersion: packageVersion,
+        description: `logistic regression on ${model.spec.inputs.length} raw columns${calibrated}`,
+      },
+      model.calibration,
+    );
     // Checked before anything is written: a model that disagrees with training never reaches the registry.
     const scorer = await OnnxScorer.fromBytes(bytes);
     try {
@@ -29,12 +36,39 @@ export function createExportModel(home: string, packageVersion: string) {
         expected.probabilities,
         TOLERANCE,
       );
-      const onnxPath = join(await currentRunDir(home), 'model.onnx');
+      const runDir = await currentRunDir(home);
+      const onnxPath = join(runDir, 'model.onnx');
       const onnxSha256 = await writeBytesFile(onnxPath, bytes);
       log.info('ONNX model checked', { rows: check.rows, maxAbsDiff: check.maxAbsDiff });
-      return { onnxPath, onnxSha256, checkedRows: check.rows, maxAbsDiff: check.maxAbsDiff };
+      return {
+        onnxPath,
+        onnxSha256,
+        ...(await writePmml(model, input.modelName, runDir, packageVersion)),
+        checkedRows: check.rows,
+        maxAbsDiff: check.maxAbsDiff,
+      };
     } finally {
       await scorer.release();
     }
   };
+}
+
+/**
+ * model.pmml beside model.onnx for a logistic model (calibration included) whose file names its target;
+ * other algorithms get none, and `models export` says why when asked for one.
+ */
+async function writePmml(
+  model: TrainedModelFile,
+  modelName: string,
+  runDir: string,
+  producerVersion: string,
+): Promise<{ pmmlPath?: string; pmmlSha256?: string }> {
+  const algorithm: string = model.algorithm;
+  if (algorithm !== 'logistic' || !model.target) return {};
+  const { name, positiveLabel, negativeLabel } = model.target;
+  const text = exportLogisticToPmml(model, { modelName, target: name, positiveLabel, negativeLabel, producerVersion });
+  const pmmlPath = join(runDir, 'model.pmml');
+  const pmmlSha256 = await writeBytesFile(pmmlPath, new TextEncoder().encode(text));
+  log.info('PMML model written', { pmmlPath });
+  return { pmmlPath, pmmlSha256 };
 }

@@ -1,3 +1,4 @@
+import type { Calibration } from '../models/calibration';
 import type { FeatureSpec, LogisticModel, RawRecord } from '../models/types';
 import type { ClassificationMetrics } from '../contracts';
 
@@ -8,6 +9,10 @@ export interface TrainedModelFile {
   spec: FeatureSpec;
   model: LogisticModel;
   threshold: number;
+  /** The target column and its labels (absent in files written before; PMML names the classes by them). */
+  target?: { name: string; positiveLabel: string; negativeLabel: string };
+  /** Fitted on validation; every served probability passes through it (absent: none). */
+  calibration?: Calibration;
   metrics: ClassificationMetrics;
   validationMetrics: ClassificationMetrics;
   params: Record<string, unknown>;

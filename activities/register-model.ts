@@ -34,6 +34,11 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
       await readVerified(trained.trainedPath, trained.trainedSha256),
       '.model.json',
     );
+    // The PMML file beside the ONNX one, when the export step wrote one (logistic models).
+    const pmml =
+      exported.pmmlPath && exported.pmmlSha256
+        ? await store.put(modelName, await readVerified(exported.pmmlPath, exported.pmmlSha256), '.pmml')
+        : undefined;
     const { record, created } = registry.register({
       modelName,
       artifactPath: onnx.path,
@@ -54,6 +59,7 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
         algorithm: model.algorithm,
         idColumn: data.idColumn,
         validationMetrics: model.validationMetrics,
+        ...(pmml ? { pmml: { path: pmml.path, sha256: pmml.sha256 } } : {}),
         ...(input.options
           ? {
               minRocAuc: input.options.minRocAuc,

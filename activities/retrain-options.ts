@@ -1,5 +1,6 @@
 import type { ModelVersionRecord } from '../registry/types';
-import type { MlLifecycleInput } from '../contracts';
+import { Value } from 'typebox/value';
+import { ClassWeightsOption, ThresholdObjective, type MlLifecycleInput } from '../contracts';
 import type { RetrainOptions } from '../contracts/monitor-activities';
 
 /**
@@ -26,7 +27,20 @@ export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
     ...(minRocAuc !== undefined ? { minRocAuc } : {}),
     ...(minRowsPerClass !== undefined ? { minRowsPerClass } : {}),
     ...(algorithm ? { algorithm } : {}),
+    ...trainingChoicesOf(params),
   };
+}
+
+/** Calibration, threshold objective and class weights as training recorded them (absent before they existed). */
+function trainingChoicesOf(params: Record<string, unknown>): Partial<RetrainOptions> {
+  const choices: Partial<RetrainOptions> = {};
+  const calibration = (params.calibration as { method?: unknown } | undefined)?.method;
+  if (calibration === 'platt' || calibration === 'isotonic') choices.calibration = calibration;
+  if (Value.Check(ThresholdObjective, params.thresholdObjective))
+    choices.thresholdObjective = params.thresholdObjective;
+  const weights = (params.classWeights as { requested?: unknown } | null | undefined)?.requested;
+  if (Value.Check(ClassWeightsOption, weights)) choices.classWeights = weights;
+  return choices;
 }
 
 function algorithmOf(value: unknown): MlLifecycleInput['algorithm'] | undefined {

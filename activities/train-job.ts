@@ -4,6 +4,7 @@ import { sha256File } from '../data/sha256';
 import { buildBaseline } from '../monitoring/baseline';
 import { parseNumeric } from '../models/features';
 import { sharedRowCount } from '../models/leakage';
+import { applyCalibration, type Calibration } from '../models/calibration';
 import { scoreRows } from '../models/score-rows';
 import { trainLogisticModel } from '../models/training';
 import type { InputColumn, RawRecord, RawTable } from '../models/types';
@@ -43,15 +44,21 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
     positiveLabel: data.positiveLabel,
     inputs: data.inputs,
     seed,
+    ...(job.calibration ? { calibration: job.calibration } : {}),
+    ...(job.thresholdObjective ? { thresholdObjective: job.thresholdObjective } : {}),
+    ...(job.classWeights ? { classWeights: job.classWeights } : {}),
     onProgress: progress,
   });
   const warnings = sharedRowWarnings(table, data, result.finalRows, result.split.test);
+  if (result.thresholdWarning) warnings.push({ code: 'threshold-target-not-met', message: result.thresholdWarning });
   const trained: TrainedModelFile = {
     modelName,
     algorithm: 'logistic',
     spec: result.spec,
     model: result.model,
     threshold: result.threshold,
+    target: { name: data.target, positiveLabel: data.positiveLabel, negativeLabel: data.negativeLabel },
+    ...(result.calibration ? { calibration: result.calibration } : {}),
     metrics: result.metrics,
     validationMetrics: result.validationMetrics,
     params: result.params,
@@ -67,7 +74,7 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
     table,
     result.spec,
     result.finalRows,
-    scoreRows(result.spec, result.model, table, result.finalRows),
+    calibrated(result.calibration, scoreRows(result.spec, result.model, table, result.finalRows)),
     {
       rocAuc: result.metrics.rocAuc,
       logLoss: result.metrics.logLoss,
@@ -91,6 +98,11 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
     params: result.params,
     warnings,
   };
+}
+
+/** Calibrated as every served probability is, so drift compares like with like (no copy without calibration). */
+function calibrated(calibration: Calibration | undefined, probabilities: Float64Array): ArrayLike<number> {
+  return calibration ? applyCalibration(calibration, probabilities) : probabilities;
 }
 
 /** A warning when test rows repeat rows the model was fitted on (the id column is left out of the comparison). */

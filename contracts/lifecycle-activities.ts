@@ -1,4 +1,5 @@
 import type { DataProblem, InputColumn } from './data';
+import type { CalibrationMethod, ClassWeightsOption, ThresholdObjective } from './lifecycle';
 import type { ClassificationMetrics } from './metrics';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
@@ -38,6 +39,10 @@ export interface TrainModelInput {
   modelName: string;
   data: ValidatedData;
   seed: number;
+  /** Absent in runs before they existed: no calibration, the best-F1 threshold, unweighted classes. */
+  calibration?: CalibrationMethod;
+  thresholdObjective?: ThresholdObjective;
+  classWeights?: ClassWeightsOption;
 }
 
 export interface TrainedModel {
@@ -65,6 +70,9 @@ export interface ExportModelInput {
 export interface ExportedModel {
   onnxPath: string;
   onnxSha256: string;
+  /** The PMML file of a logistic model (absent for other algorithms and older runs). */
+  pmmlPath?: string;
+  pmmlSha256?: string;
   checkedRows: number;
   maxAbsDiff: number;
 }

@@ -2,6 +2,34 @@ import { Type, type Static } from 'typebox';
 import { ColumnName, DataUri, ModelName } from './common';
 import type { ClassificationMetrics } from './metrics';
 
+/** Probability calibration fitted on the validation split and built into the exported graph. */
+export const CalibrationMethod = Type.Union([Type.Literal('none'), Type.Literal('platt'), Type.Literal('isotonic')]);
+export type CalibrationMethod = Static<typeof CalibrationMethod>;
+
+/** What the decision threshold is chosen for on the validation split (default: the best F1). */
+export const ThresholdObjective = Type.Union([
+  Type.Object({ metric: Type.Literal('f1') }, { additionalProperties: false }),
+  Type.Object(
+    { metric: Type.Literal('precision'), target: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { metric: Type.Literal('recall'), target: Type.Number({ exclusiveMinimum: 0, maximum: 1 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type ThresholdObjective = Static<typeof ThresholdObjective>;
+
+/** Weights of each class's rows in the logistic log loss; 'balanced' = rows / (2 · rows of the class). */
+export const ClassWeightsOption = Type.Union([
+  Type.Literal('balanced'),
+  Type.Object(
+    { positive: Type.Number({ exclusiveMinimum: 0 }), negative: Type.Number({ exclusiveMinimum: 0 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type ClassWeightsOption = Static<typeof ClassWeightsOption>;
+
 /**
  * The options of a training run that a retrain may set differently from the version it replaces.
  * `positiveLabel` is a string; a number (`1` for a 0/1 target) is accepted by the workflow and read
@@ -19,6 +47,9 @@ export const TrainingOptions = Type.Object({
   minRocAuc: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   /** Set false to register without rolling out. */
   deploy: Type.Optional(Type.Boolean()),
+  calibration: Type.Optional(CalibrationMethod),
+  thresholdObjective: Type.Optional(ThresholdObjective),
+  classWeights: Type.Optional(ClassWeightsOption),
 });
 
 /** `mlLifecycle` input: plain JSON, so the Temporal CLI can start it. */

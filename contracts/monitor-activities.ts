@@ -60,7 +60,16 @@ export interface RetrainData {
 /** The `mlLifecycle` options a retrain reuses from the version it replaces. */
 export type RetrainOptions = Pick<
   MlLifecycleInput,
-  'target' | 'positiveLabel' | 'idColumn' | 'seed' | 'algorithm' | 'minRocAuc' | 'minRowsPerClass'
+  | 'target'
+  | 'positiveLabel'
+  | 'idColumn'
+  | 'seed'
+  | 'algorithm'
+  | 'minRocAuc'
+  | 'minRowsPerClass'
+  | 'calibration'
+  | 'thresholdObjective'
+  | 'classWeights'
 > & { fromVersion: number };
 
 export interface RetrainOptionsInput {

@@ -1,5 +1,7 @@
 import { onnx } from 'onnx-proto';
 import { InvalidInputError } from '../core/errors';
+import type { Calibration } from './calibration';
+import { appendCalibration } from './onnx-calibration';
 import type { FeatureSpec, LogisticModel, NumericFeature } from './types';
 
 // Builds the ONNX graph of a fitted logistic model, preprocessing included, so a served artifact
@@ -7,7 +9,7 @@ import type { FeatureSpec, LogisticModel, NumericFeature } from './types';
 //
 //   numeric inputs ─ Concat ─ Cast(double) ─ Where(IsNaN, impute) ─ Sub(mean) ─ Div(std) ─┐
 //   each categorical ─ OneHotEncoder(levels, zeros=1) ─ Flatten ─ Concat ─ Cast(double) ───┴ Concat
-//     ─ MatMul(W) ─ Add(intercept) ─ Sigmoid ─ Cast(float) ─ probability
+//     ─ MatMul(W) ─ Add(intercept) ─ Sigmoid ─ [calibration, onnx-calibration.ts] ─ Cast(float) ─ probability
 //
 // Numerics are imputed and standardised in double with standard ops, not ai.onnx.ml Imputer/Scaler:
 // onnxruntime keeps Imputer values and Scaler offset/scale as float32, and a float32 mean near 8000 is
@@ -35,7 +37,12 @@ const { DataType } = onnx.TensorProto;
 const { AttributeType } = onnx.AttributeProto;
 
 /** Serialises `model` over `spec` as an ONNX model with one graph input per raw column. */
-export function exportLogisticToOnnx(spec: FeatureSpec, model: LogisticModel, meta: OnnxExportMeta): Uint8Array {
+export function exportLogisticToOnnx(
+  spec: FeatureSpec,
+  model: LogisticModel,
+  meta: OnnxExportMeta,
+  calibration?: Calibration,
+): Uint8Array {
   validate(spec, model);
   const graph = new GraphBuilder(spec.inputs.map((input) => input.name));
   const parts = [numericPart(graph, spec), categoricalPart(graph, spec)].filter((p): p is string => p !== undefined);
@@ -44,7 +51,8 @@ export function exportLogisticToOnnx(spec: FeatureSpec, model: LogisticModel, me
   const dot = graph.node('MatMul', [design, weights], 'dot');
   const logit = graph.node('Add', [dot, graph.doubles('intercept', [model.intercept], [1])], 'logit');
   const sigmoid = graph.node('Sigmoid', [logit], 'sigmoid');
-  graph.nodes.push(node('Cast', [sigmoid], [OUTPUT_NAME], graph.name('to_float'), { to: DataType.FLOAT }));
+  const probability = calibration ? appendCalibration(graph, sigmoid, calibration) : sigmoid;
+  graph.nodes.push(node('Cast', [probability], [OUTPUT_NAME], graph.name('to_float'), { to: DataType.FLOAT }));
 
   const proto = onnx.ModelProto.create({
     irVersion: IR_VERSION,

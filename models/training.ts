@@ -2,8 +2,13 @@ import { InvalidInputError } from '../core/errors';
 import { encodeTable, fitFeatureSpec } from './features';
 import { scoreRows } from './score-rows';
 import { DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, fitLogistic } from './logistic';
-import type { LogisticFit } from './logistic';
-import { bestF1Threshold, classificationMetrics, logLoss } from './metrics';
+import type { ClassWeights, LogisticFit } from './logistic';
+import { classificationMetrics, logLoss } from './metrics';
+import { applyCalibration, fitCalibration } from './calibration';
+import type { Calibration, CalibrationMethod } from './calibration';
+import { chooseThreshold, DEFAULT_THRESHOLD_OBJECTIVE } from './thresholds';
+import type { ThresholdObjective } from './thresholds';
+import type { ClassWeightsOption } from '../contracts/lifecycle';
 import { stratifiedSplit } from './split';
 import type { SplitFractions, SplitIndices } from './split';
 import type { FeatureSpec, InputColumn, LogisticModel, Matrix, RawTable } from './types';
@@ -22,6 +27,12 @@ export interface TrainOptions {
   /** Newton's stopping rule, passed to every fit (defaults those of fitLogistic). */
   maxIterations?: number;
   tolerance?: number;
+  /** Calibration fitted on the validation rows and applied to every probability after (default none). */
+  calibration?: CalibrationMethod;
+  /** What the threshold is chosen for on the validation rows (default the best F1). */
+  thresholdObjective?: ThresholdObjective;
+  /** Class weights in the log loss of every fit (default none); 'balanced' is computed on each fit's rows. */
+  classWeights?: ClassWeightsOption;
   /** Short human-readable progress messages, one per stage (fed to a Temporal heartbeat). */
   onProgress?: (message: string) => void;
 }
@@ -31,6 +42,10 @@ export interface FittedModel {
   model: LogisticModel;
   l2: number;
   threshold: number;
+  /** Fitted on the validation rows; testProbabilities and metrics are calibrated by it. */
+  calibration?: Calibration;
+  /** Set when a target precision could not be reached on validation, saying which threshold was taken. */
+  thresholdWarning?: string;
   iterations: number;
   converged: boolean;
   split: SplitIndices;
@@ -66,8 +81,11 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Fitt
     const spec = fitFeatureSpec(table, options.inputs, rows);
     return { spec, X: encodeTable(spec, table, rows, 'float32'), y: pick(labels, rows) };
   };
-  const fitOn = ({ X, y }: { X: Matrix; y: Uint8Array }, l2: number, what: string) =>
-    requireConverged(fitLogistic(X, y, { l2, maxIterations, tolerance }), `l2=${l2} on the ${what} rows`);
+  const fitOn = ({ X, y }: { X: Matrix; y: Uint8Array }, l2: number, what: string) => {
+    const classWeights = classWeightsFor(options.classWeights, y);
+    const fit = fitLogistic(X, y, { l2, maxIterations, tolerance, ...(classWeights ? { classWeights } : {}) });
+    return { ...requireConverged(fit, `l2=${l2} on the ${what} rows`), classWeights };
+  };
   const score = (spec: FeatureSpec, model: LogisticModel, rows: number[]) =>
     Array.from(scoreRows(spec, model, table, rows));
 
@@ -89,9 +107,19 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Fitt
     }),
   );
   const best = search.reduce((a, b) => (b.validationLogLoss < a.validationLogLoss ? b : a));
-  const threshold = bestF1Threshold(validationY, best.probabilities);
-  const validationMetrics = classificationMetrics(validationY, best.probabilities, threshold);
-  progress(`Chose l2=${best.l2}, threshold ${threshold.toFixed(4)} (validation F1 ${validationMetrics.f1.toFixed(4)})`);
+  // Calibration and threshold both come from the validation rows scored by the train-only model; the
+  // test rows are only ever scored, once, by the refitted model through both.
+  const calibration = fitCalibration(options.calibration ?? 'none', validationY, best.probabilities);
+  const validationProbabilities = applyCalibration(calibration, best.probabilities);
+  const thresholdObjective = options.thresholdObjective ?? DEFAULT_THRESHOLD_OBJECTIVE;
+  const choice = chooseThreshold(validationY, validationProbabilities, thresholdObjective);
+  const { threshold } = choice;
+  const validationMetrics = classificationMetrics(validationY, validationProbabilities, threshold);
+  progress(
+    `Chose l2=${best.l2}, threshold ${threshold.toFixed(4)} for ${describeObjective(thresholdObjective)} ` +
+      `(validation precision ${choice.precision.toFixed(4)}, recall ${choice.recall.toFixed(4)}, F1 ${validationMetrics.f1.toFixed(4)})` +
+      (calibration ? `, ${calibration.method} calibration` : ''),
+  );
 
   const finalRows = mergeAscending(split.train, split.validation);
   progress(`Refitting on ${finalRows.length} train + validation rows`);
@@ -99,7 +127,8 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Fitt
     spec: final.spec,
     fit: fitOn(final, best.l2, 'train + validation'),
   }));
-  const testProbabilities = score(spec, fit, split.test);
+  const uncalibratedTest = score(spec, fit, split.test);
+  const testProbabilities = applyCalibration(calibration, uncalibratedTest);
   const testLabels = Array.from(pick(labels, split.test));
   const metrics = classificationMetrics(testLabels, testProbabilities, threshold);
   progress(`Test ROC AUC ${metrics.rocAuc.toFixed(4)}, F1 ${metrics.f1.toFixed(4)} on ${split.test.length} rows`);
@@ -109,6 +138,14 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Fitt
     model: { weights: fit.weights, intercept: fit.intercept },
     l2: best.l2,
     threshold,
+    ...(calibration ? { calibration } : {}),
+    ...(choice.targetMet
+      ? {}
+      : {
+          thresholdWarning:
+            `No threshold reaches ${describeObjective(thresholdObjective)} on the ${validationY.length} validation rows; ` +
+            `chose the most precise one, ${threshold} (precision ${choice.precision.toFixed(4)}, recall ${choice.recall.toFixed(4)})`,
+        }),
     iterations: fit.iterations,
     converged: fit.converged,
     split,
@@ -127,8 +164,32 @@ export function trainLogisticModel(table: RawTable, options: TrainOptions): Fitt
       tolerance,
       maxIterations,
       l2Search: search.map(({ l2, validationLogLoss, iterations }) => ({ l2, validationLogLoss, iterations })),
+      threshold,
+      thresholdObjective,
+      thresholdTargetMet: choice.targetMet,
+      classWeights: fit.classWeights ? { requested: options.classWeights, ...fit.classWeights } : null,
+      calibration: calibration
+        ? {
+            method: calibration.method,
+            fittedOn: 'validation',
+            rows: calibration.rows,
+            uncalibratedTestEce: classificationMetrics(testLabels, uncalibratedTest, threshold).ece,
+          }
+        : { method: 'none' },
     },
   };
+}
+
+/** 'balanced' weighs each class by rows / (2 · its rows), so the weights average 1 over the rows (scikit-learn's rule). */
+function classWeightsFor(option: ClassWeightsOption | undefined, y: Uint8Array): ClassWeights | undefined {
+  if (option === undefined) return undefined;
+  if (option !== 'balanced') return { positive: option.positive, negative: option.negative };
+  const positives = y.reduce((sum, label) => sum + label, 0);
+  return { positive: y.length / (2 * positives), negative: y.length / (2 * (y.length - positives)) };
+}
+
+function describeObjective(objective: ThresholdObjective): string {
+  return objective.metric === 'f1' ? 'the best F1' : `${objective.metric} >= ${objective.target}`;
 }
 
 /** 1 where the trimmed target equals the positive label, else 0; both classes must occur. */

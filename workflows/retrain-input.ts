@@ -12,6 +12,9 @@ const OVERRIDE_KEYS = [
   'minRowsPerClass',
   'algorithm',
   'deploy',
+  'calibration',
+  'thresholdObjective',
+  'classWeights',
 ] as const satisfies readonly (keyof RetrainOverrides)[];
 
 /**

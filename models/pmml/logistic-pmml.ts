@@ -2,7 +2,9 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { InvalidInputError } from '../../core/errors';
 import type { TrainedModelFile } from '../../activities/model-files';
+import type { Calibration } from '../calibration';
 import type { FeatureSpec, LogisticModel } from '../types';
+import { appendCalibratedOutput } from './calibration-output';
 
 // The logistic model as PMML 4.4, preprocessing included, so a PMML evaluator given raw columns gives
 // the probabilities the ONNX graph gives:
@@ -15,6 +17,8 @@ import type { FeatureSpec, LogisticModel } from '../types';
 //                       would carry the same numbers as two interpolation points).
 //   RegressionTable     intercept + Σ coefficient·standardised + Σ coefficient·[column = level]
 //                       (CategoricalPredictor is RegressionModel's own one-hot), normalised by logit.
+//   Output              `probability` of the positive label; with a calibration, the regression's
+//                       probability feeds a transformedValue that applies it (calibration-output.ts).
 //
 // Numbers are written with JavaScript's shortest round-trip form, so every double reads back exactly.
 
@@ -32,7 +36,7 @@ export interface PmmlExportMeta {
   producerVersion?: string;
 }
 
-/** PMML was asked of a model it cannot represent faithfully (a tree ensemble, a calibrated version). */
+/** PMML was asked of a model it cannot represent faithfully (a tree ensemble). */
 export class PmmlUnsupportedError extends InvalidInputError {}
 
 /** PMML 4.4 text of a trained logistic model file, or a PmmlUnsupportedError saying why it cannot be. */
@@ -41,18 +45,9 @@ export function exportLogisticToPmml(file: TrainedModelFile, meta: PmmlExportMet
   if (algorithm !== 'logistic') {
     throw new PmmlUnsupportedError(`PMML export covers logistic models only; this version is "${algorithm}"`);
   }
-  // Refused rather than approximated: PMML's RegressionModel has no place for a calibration map after
-  // its normalisation, and a file whose probabilities differ from the served ones would mislead.
-  const calibration = (file as { calibration?: { method?: string } }).calibration;
-  if (calibration !== undefined && calibration.method !== 'none') {
-    throw new PmmlUnsupportedError(
-      `PMML export is not available for calibrated versions (this one uses ${calibration.method ?? 'a'} calibration): ` +
-        'use the ONNX file, which includes the calibration',
-    );
-  }
   const model: unknown = file.model;
   if (!isLogisticModel(model)) throw new PmmlUnsupportedError('The model file holds no logistic weights and intercept');
-  return logisticPmml(file.spec, model, meta);
+  return logisticPmml(file.spec, model, meta, file.calibration);
 }
 
 function isLogisticModel(model: unknown): model is LogisticModel {
@@ -61,7 +56,12 @@ function isLogisticModel(model: unknown): model is LogisticModel {
   return Array.isArray(weights) && typeof intercept === 'number';
 }
 
-function logisticPmml(spec: FeatureSpec, model: LogisticModel, meta: PmmlExportMeta): string {
+function logisticPmml(
+  spec: FeatureSpec,
+  model: LogisticModel,
+  meta: PmmlExportMeta,
+  calibration: Calibration | undefined,
+): string {
   const negativeLabel = meta.negativeLabel ?? `not ${meta.positiveLabel}`;
   validate(spec, model, meta, negativeLabel);
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(PMML_NAMESPACE, 'PMML', { version: '4.4' });
@@ -90,14 +90,20 @@ function logisticPmml(spec: FeatureSpec, model: LogisticModel, meta: PmmlExportM
     normalizationMethod: 'logit',
   });
   miningSchema(regression, spec, meta.target);
-  regression.ele('Output').ele('OutputField', {
-    name: PMML_PROBABILITY_FIELD,
+  // With a calibration, the regression's probability is an intermediate output and `probability` the
+  // calibrated one (calibration-output.ts), as the ONNX graph serves it.
+  const taken = [...used, meta.target, PMML_PROBABILITY_FIELD];
+  const uncalibrated = calibration ? uniqueName('uncalibratedProbability', taken) : PMML_PROBABILITY_FIELD;
+  const output = regression.ele('Output');
+  output.ele('OutputField', {
+    name: uncalibrated,
     optype: 'continuous',
     dataType: 'double',
     feature: 'probability',
     value: meta.positiveLabel,
   });
-  const standardised = standardisedNames(spec, [...used, meta.target, PMML_PROBABILITY_FIELD]);
+  if (calibration) appendCalibratedOutput(output, PMML_PROBABILITY_FIELD, uncalibrated, calibration);
+  const standardised = standardisedNames(spec, [...taken, uncalibrated]);
   if (spec.numeric.length > 0) {
     const transformations = regression.ele('LocalTransformations');
     spec.numeric.forEach((f, i) => {
@@ -144,6 +150,14 @@ function miningSchema(regression: XMLBuilder, spec: FeatureSpec, target: string)
   for (const f of spec.categorical) {
     schema.ele('MiningField', { name: f.name, missingValueReplacement: '', invalidValueTreatment: 'asIs' });
   }
+}
+
+/** `base`, or `base#2`, `base#3`… whichever no other field has; the result joins `taken`. */
+function uniqueName(base: string, taken: string[]): string {
+  let candidate = base;
+  for (let n = 2; taken.includes(candidate); n++) candidate = `${base}#${n}`;
+  taken.push(candidate);
+  return candidate;
 }
 
 /** Names of the standardised numerics, e.g. `standardised(tenure)`, kept clear of every other field name. */

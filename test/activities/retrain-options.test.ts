@@ -33,6 +33,29 @@ describe('the options a retrain reuses', () => {
     });
   });
 
+  it('keeps the calibration, threshold objective and class weights training recorded, so a retrain trains alike', () => {
+    const stored = retrainOptionsOf(
+      version({
+        calibration: { method: 'isotonic', fittedOn: 'validation', rows: 1409 },
+        thresholdObjective: { metric: 'recall', target: 0.7 },
+        classWeights: { requested: 'balanced', positive: 1.9, negative: 0.7 },
+      }),
+    );
+    assert.equal(stored.calibration, 'isotonic');
+    assert.deepEqual(stored.thresholdObjective, { metric: 'recall', target: 0.7 });
+    assert.equal(stored.classWeights, 'balanced');
+    const unweighted = retrainOptionsOf(
+      version({ calibration: { method: 'none' }, thresholdObjective: { metric: 'f1' }, classWeights: null }),
+    );
+    assert.equal(unweighted.calibration, undefined);
+    assert.deepEqual(unweighted.thresholdObjective, { metric: 'f1' });
+    assert.equal(unweighted.classWeights, undefined);
+    // A retrain may change them like any other option.
+    const overridden = retrainLifecycleInput('m', '/d.csv', stored, { calibration: 'none', classWeights: undefined });
+    assert.equal(overridden.calibration, 'none');
+    assert.equal(overridden.classWeights, 'balanced');
+  });
+
   it('lets the caller override each option, and a new target drops the old positive label', () => {
     const stored = retrainOptionsOf(version({ idColumn: 'sample', seed: 11 }));
     assert.deepEqual(retrainLifecycleInput('m', '/d.csv', stored, { seed: 5, deploy: false, idColumn: undefined }), {

@@ -56,6 +56,11 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
     const [deployed] = stack.registry.aliases.history('telco-churn');
     assert.deepEqual([deployed?.alias, deployed?.toVersion, deployed?.workflowId], ['champion', 1, 'telco-e2e-1']);
     assert.equal(createHash('sha256').update(readFileSync(serving.expectedPath)).digest('hex'), serving.expectedSha256);
+    // Beside the ONNX file, the PMML one (an uncalibrated logistic model), and calibration metrics on test rows.
+    const pmml = serving.params.pmml as { path: string; sha256: string };
+    assert.equal(createHash('sha256').update(readFileSync(pmml.path)).digest('hex'), pmml.sha256);
+    assert.match(readFileSync(pmml.path, 'utf8'), /<PMML xmlns="http:\/\/www\.dmg\.org\/PMML-4_4" version="4\.4">/);
+    assert.ok(Number.isFinite(first.metrics.ece) && first.metrics.reliability?.length === 10);
 
     // Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose.
     mkdirSync(TEST_OUTPUT, { recursive: true });

@@ -20,7 +20,7 @@ def main() -> None:
     probabilities = []
     for row, record in enumerate(request["records"]):
         result = model.predict(record)
-        value = result.get(field) if isinstance(result, dict) else None
+        value = dict(result).get(field)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             raise SystemExit(f"pypmml gave no {field} for record {row}: {result!r}")
         probabilities.append(float(value))
