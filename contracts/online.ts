@@ -10,9 +10,8 @@ const KafkaSource = Type.Object(
     kafka: Type.Object(
       {
         brokers: Type.Array(Broker, { minItems: 1 }),
+        /** Labelled records: a JSON object per message, the features plus the version's target column. */
         topic: Topic,
-        /** Consumer group the reader joins; offsets are kept in the checkpoint, never committed. */
-        groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
       },
       { additionalProperties: false },
     ),
@@ -24,14 +23,14 @@ const KafkaSource = Type.Object(
 export const OnlineSourceSchema = Type.Union([Type.Literal('feedback'), KafkaSource]);
 export type OnlineSource = Static<typeof OnlineSourceSchema>;
 
-/** When the run pauses itself: on the last `alarmWindow` records, once that many have been seen. */
+/** When the run pauses itself (models/online/rules.ts judgePause), judged on the most recent `alarmWindow` records. */
 export const PauseRuleSchema = Type.Object(
   {
-    /** Pause when the online model's log loss exceeds the serving version's by more than this share (0.5 = 50 %). */
-    maxLogLossIncrease: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
-    /** Pause when the serving version's ROC AUC on the same records falls below this: the labels contradict it. */
+    /** Pause when the online log loss exceeds the serving version's by more than this many nats (default 0.05). */
+    logLossMargin: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    /** Pause when the serving version's ROC AUC on the same records falls below this (default 0.5): the labels contradict it. */
     minServingRocAuc: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    /** Records the rules look at (the most recent ones). */
+    /** Most recent records the rule looks at, and needs before it judges (default 500). */
     alarmWindow: Type.Optional(Type.Integer({ minimum: 20, maximum: 100_000 })),
   },
   { additionalProperties: false },
@@ -62,8 +61,7 @@ export type OnlineTrainingInput = Static<typeof OnlineTrainingInputSchema>;
 
 /** Where the source was read up to: next Kafka offsets by `topic:partition`, or the feedback log's position. */
 export type OnlineCursor =
-  | { kind: 'kafka'; offsets: Record<string, string> }
-  | { kind: 'feedback'; labelledAfter: number; seq: number };
+  { kind: 'kafka'; offsets: Record<string, string> } | { kind: 'feedback'; labelledAfter: number; seq: number };
 
 /** A checkpoint of the learner (coefficients, optimizer state, windows, cursor) as a file. */
 export interface CheckpointRef {
@@ -88,7 +86,8 @@ export interface OnlineMetricsSnapshot {
 }
 
 export interface PublishedVersion {
-  version: number;
+  /** null when publishing failed before a version was registered (the reason says why). */
+  version: number | null;
   deployed: boolean;
   reason: string;
   fromRecord: number;
@@ -160,6 +159,8 @@ export interface LearnOnlineInput {
   maxRecords: number;
   /** How long to wait for records when none are there before returning empty-handed. */
   idleMs: number;
+  /** The first call after a resume: the pause rule forgets the records it judged before. */
+  resumed: boolean;
 }
 
 export interface LearnOnlineResult {
