@@ -15,6 +15,8 @@ import type { OnlineOptions } from './options';
 // online convex optimisation has O(√T) regret; bounding every step (below) is what makes a burst
 // of wrong labels harmless, not the decay.
 
+const ACCUMULATOR_FLOOR = 1e-12;
+
 /** What one mini-batch update did, for the caller's log and the tests. */
 export interface StepReport {
   /** Records in the mini-batch. */
@@ -65,7 +67,8 @@ export function adagradStep(
   const step = new Float64Array(cols + 1);
   for (let j = 0; j <= cols; j++) {
     const g = (gradient[j] as number) * gradientScale;
-    const accumulated = (accumulators[j] as number) + g * g;
+    // The floor keeps a coordinate whose gradient stays exactly 0 from decaying to 0 and dividing 0 by 0.
+    const accumulated = Math.max(options.accumulatorDecay * (accumulators[j] as number) + g * g, ACCUMULATOR_FLOOR);
     accumulators[j] = accumulated;
     step[j] = (-options.learningRate * g) / Math.sqrt(accumulated);
   }

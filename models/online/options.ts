@@ -16,6 +16,13 @@ export interface OnlineOptions {
    * first step of a warm-started model is η·sign(g) on every coordinate, a jump away from the batch fit.
    */
   initialAccumulator: number;
+  /**
+   * ρ in G ← ρ·G + g² (1 = plain AdaGrad). Below 1 the accumulator forgets old gradients, so the steps
+   * stop shrinking once about 1/(1−ρ) updates are behind them (steady state G = E[g²]/(1−ρ), the
+   * RMSProp step with rate η·√(1−ρ)): a model that has learned a million records can still follow a
+   * changed market. Larger gradients after a change also enlarge G only gradually, keeping steps sane.
+   */
+  accumulatorDecay: number;
   /** Each mini-batch's gradient (weights and intercept) is scaled down to at most this L2 norm. */
   maxGradientNorm: number;
   /**
@@ -26,11 +33,12 @@ export interface OnlineOptions {
 }
 
 export const DEFAULT_ONLINE_OPTIONS: Readonly<OnlineOptions> = {
-  learningRate: 0.05,
+  learningRate: 0.1,
   l2: 1e-4,
   initialAccumulator: 0.1,
+  accumulatorDecay: 0.999,
   maxGradientNorm: 1,
-  maxStepNorm: 0.05,
+  maxStepNorm: 0.1,
 };
 
 /** Records learned in one update unless the caller says otherwise. */
@@ -47,6 +55,9 @@ export function resolveOnlineOptions(options: Partial<OnlineOptions> = {}): Onli
     if (!(Number.isFinite(resolved[key]) && resolved[key] > 0)) {
       throw new InvalidInputError(`${key} must be a finite number > 0, got ${resolved[key]}`);
     }
+  }
+  if (!(resolved.accumulatorDecay > 0 && resolved.accumulatorDecay <= 1)) {
+    throw new InvalidInputError(`accumulatorDecay must be in (0, 1], got ${resolved.accumulatorDecay}`);
   }
   if (!(Number.isFinite(resolved.l2) && resolved.l2 >= 0)) {
     throw new InvalidInputError(`l2 must be a finite number >= 0, got ${resolved.l2}`);
