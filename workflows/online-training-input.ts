@@ -20,7 +20,10 @@ export interface CheckedOnlineInput {
 
 /** `onlineTraining` input, checked before any activity: every wrong field fails the run, non-retryable. */
 export function checkOnlineTrainingInput(raw: unknown): CheckedOnlineInput {
-  const problems = schemaProblems(OnlineTrainingInputSchema, raw);
+  const all = schemaProblems(OnlineTrainingInputSchema, raw);
+  // A union reports its own mismatch ("must be string") beside the inner fields' problems, which say more.
+  const inner = all.some(({ field }) => field.startsWith('source.'));
+  const problems = all.filter(({ field }) => !(inner && field === 'source'));
   if (problems.length > 0) throw invalidInput('onlineTraining', problems);
   const input = raw as OnlineTrainingInput;
   const windowSize = input.windowSize ?? ONLINE_DEFAULTS.windowSize;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { OnlineTrainingProgress } from '../../contracts';
 import { createTopics, startTestBroker, type TestBroker, uniqueTopic } from '../helpers/kafka';
 import { telcoStream } from '../helpers/labelled-stream';
-import { produceLabelled, trainServingModel } from '../helpers/online';
+import { produceLabelled, saveHistory, trainServingModel } from '../helpers/online';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
@@ -141,5 +141,6 @@ describe('onlineTraining survives a killed worker without learning a record twic
     await until((p) => !p.paused && p.state !== 'paused', 'the resume');
     const stopped = await runCli(['learn', '--model', MODEL, '--stop'], env);
     assert.match(stopped, new RegExp(`${workflowId} stopped: ${RECORDS} records learned, 0 versions published`));
+    await saveHistory(handle, 'online-training-resumed-history.json');
   });
 });

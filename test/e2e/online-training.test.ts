@@ -12,6 +12,7 @@ import { createTopics, startTestBroker, type TestBroker, uniqueTopic } from '../
 import { batchFit, range, telcoStream } from '../helpers/labelled-stream';
 import {
   produceLabelled,
+  saveHistory,
   startOnline,
   trainServingModel,
   versionProbabilities,
@@ -144,6 +145,11 @@ describe('onlineTraining keeps the serving model learning from labelled records,
     assert.match(newest.reason, /beats serving/);
     await handle.signal('stop');
     await handle.result();
+    await saveHistory(handle, 'online-training-history.json');
+    await saveHistory(
+      stack.env.client.workflow.getHandle(`online-${model}-publish-${newest.toRecord}`),
+      'online-publish-history.json',
+    );
   });
 
   it('pauses on a burst of flipped labels, says why, and never deploys what it learned from them', async () => {

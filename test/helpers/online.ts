@@ -1,3 +1,5 @@
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainedModelFile } from '../../activities/model-files';
 import type { OnlineTrainingInput, OnlineTrainingProgress } from '../../contracts';
@@ -10,7 +12,7 @@ import type { mlLifecycle, onlineTraining } from '../../workflows';
 import { readVerifiedJson } from '../../activities/run-files';
 import { produceJson } from './kafka';
 import type { LabelledStream } from './labelled-stream';
-import { tempHome } from './paths';
+import { TEST_OUTPUT, tempHome } from './paths';
 import type { TestStack } from './stack';
 import { waitFor } from './wait-for';
 
@@ -86,4 +88,13 @@ export async function versionProbabilities(
   if (!record?.modelPath || !record.modelSha256) throw new Error(`${modelName} v${version} has no model file`);
   const file = await readVerifiedJson<TrainedModelFile>(record.modelPath, record.modelSha256);
   return predictProba(file.model, encodeRecords(file.spec, records));
+}
+
+/** Writes a finished run's history to test-output/ (test/fixtures/ holds copies the replay test replays). */
+export async function saveHistory(
+  handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> },
+  file: string,
+): Promise<void> {
+  mkdirSync(TEST_OUTPUT, { recursive: true });
+  writeFileSync(join(TEST_OUTPUT, file), historyToJSON(await handle.fetchHistory()));
 }
