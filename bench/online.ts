@@ -10,7 +10,7 @@
 // training does from the serving version; `--start cold` starts both from zero weights instead
 // (mlcycle's encoding still uses the initial slice's spec: it has no running scaler).
 // Goals (issue 10): progressive log loss no worse than River's, at least 10× its updates per second.
-// Usage: npm run bench:online [-- --rows 100000 --initial 5000 --batch-size 16 --start warm|cold --e2e]
+// Usage: npm run bench:online [-- --rows 100000 --initial 5000 --batch-size 16 --start warm|cold --seed 2026 --e2e]
 // Python: MLCYCLE_BENCH_PYTHON (default python3) with river installed (bench/anchors/requirements.txt).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const INITIAL_ROWS = Number(argValue('initial') ?? 5_000);
 const BATCH_SIZE = Number(argValue('batch-size') ?? DEFAULT_BATCH_SIZE);
 const START = argValue('start') === 'cold' ? 'cold' : 'warm';
 const END_TO_END = process.argv.includes('--e2e');
-const SEED = 2026;
+const SEED = Number(argValue('seed') ?? 2026);
 /** Records handed to the learner per call, as an activity would take them from its source. */
 const CHUNK = 1_000;
 const PYTHON = process.env.MLCYCLE_BENCH_PYTHON || 'python3';
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
       cpus: cpus().length,
     };
     mkdirSync(RESULTS, { recursive: true });
-    const file = START === 'warm' ? 'online.json' : 'online-cold.json';
+    const file = `online${START === 'cold' ? '-cold' : ''}${SEED === 2026 ? '' : `-seed${SEED}`}.json`;
     writeFileSync(join(RESULTS, file), `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written bench/results/${file}`);
   } finally {

@@ -3,7 +3,7 @@ import { sigmoid } from '../logistic';
 import type { OnlineOptions } from './options';
 
 // The update rule: AdaGrad (Duchi, Hazan & Singer 2011) on the mean log loss of a mini-batch plus an
-// L2 term, per-coordinate steps η·g/√(G₀ + Σg²).
+// L2 term, per-coordinate steps η·g/√G with G ← ρ·G + g² started at G₀; then the step is bounded.
 //
 // Why AdaGrad rather than FTRL-proximal: FTRL's gain over AdaGrad is L1-induced sparsity over millions
 // of sparse features; our design matrix is a few dozen dense columns (standardised numerics and
@@ -11,9 +11,14 @@ import type { OnlineOptions } from './options';
 // are what matters here: a rare category level gets large steps when it does appear, a numeric column
 // seen every record gets small ones. Warm start is exact and needs no inversion: the weights ARE the
 // state, so they start as the batch coefficients (FTRL would need z = -w·((β+√n)/α + λ₂) solved back
-// from them), and the accumulators start at G₀. The step size falls like 1/√t, the rate with which
-// online convex optimisation has O(√T) regret; bounding every step (below) is what makes a burst
-// of wrong labels harmless, not the decay.
+// from them), and G starts at G₀ so the first steps from the batch optimum are small, not η·sign(g).
+// Plain AdaGrad (ρ = 1) lets steps shrink like 1/√t forever, right for a fixed concept (O(√T) regret)
+// but a model that has learned a million records could then barely follow a changed market, which
+// is the point of learning online; ρ < 1 (default 0.999, about 1,000 updates of memory) keeps the
+// steps from vanishing: the steady state is RMSProp's step with rate η·√(1−ρ). On the benchmark
+// stream with a concept change (bench/online.ts) ρ = 0.999 beat ρ = 1 after the change and matched it
+// before. Bounding every step (maxStepNorm), not the decay, is what makes a burst of wrong labels
+// harmless: k updates move the coefficients at most k·maxStepNorm in L2 norm.
 
 const ACCUMULATOR_FLOOR = 1e-12;
 

@@ -41,7 +41,12 @@ export const DEFAULT_ONLINE_OPTIONS: Readonly<OnlineOptions> = {
   maxStepNorm: 0.1,
 };
 
-/** Records learned in one update unless the caller says otherwise. */
+/**
+ * Records learned in one update unless the caller says otherwise. Not 1: a single record's gradient
+ * is large and mostly noise, so the bounds clip it often, and clipping the large gradients of the rarer
+ * class more than the others biases the intercept (seen on the Telco stream: mean prediction 0.20 for
+ * a churn rate of 0.26 with batches of 1, 0.27 with 16).
+ */
 export const DEFAULT_BATCH_SIZE = 16;
 
 /** Defaults filled in; every value must be finite and in range (an InvalidInputError names the one that is not). */

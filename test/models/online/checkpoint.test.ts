@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArtifactIntegrityError, InvalidInputError } from '../../../core/errors';
 import { encodeRecords } from '../../../models/features';
@@ -76,15 +77,20 @@ describe('online state and checkpoints', () => {
     assert.equal(fresh.snapshot().observedRate, 0);
   });
 
-  test('a checkpoint is written whole under a name of its record count and read back only with its digest', async () => {
+  test('a checkpoint is written whole under its record count and digest, and read back only with that digest', async () => {
     const state = trainerState(trainer, { lastOffset: 6_002 });
     const ref = await writeCheckpoint(dir, state);
-    assert.match(ref.path, /online-2003\.json$/);
     assert.match(ref.sha256, /^[0-9a-f]{64}$/);
-    assert.deepEqual(readdirSync(dir), ['online-2003.json']);
+    assert.equal(basename(ref.path), `online-2003-${ref.sha256.slice(0, 16)}.json`);
+    assert.deepEqual(readdirSync(dir), [basename(ref.path)]);
     assert.deepEqual(await readCheckpoint(ref.path, ref.sha256), state);
-    // The same state again (a retried activity) gives the same file and digest.
+    // The same state again (a retried activity) gives the same file and digest…
     assert.deepEqual(await writeCheckpoint(dir, state), ref);
+    // …and another state with as many records learned never replaces the recorded file.
+    const other = await writeCheckpoint(dir, trainerState(trainer, { lastOffset: 6_010 }));
+    assert.notEqual(other.path, ref.path);
+    assert.deepEqual(await readCheckpoint(ref.path, ref.sha256), state);
+    assert.equal(readdirSync(dir).length, 2);
   });
 
   test('a tampered checkpoint is refused with ArtifactIntegrityError naming both digests', async () => {
@@ -96,6 +102,14 @@ describe('online state and checkpoints', () => {
       assert.ok(error instanceof ArtifactIntegrityError);
       assert.equal(error.name, 'ArtifactIntegrityError');
       assert.ok(error.message.includes(`but ${ref.sha256} was recorded for it`), error.message);
+      return true;
+    });
+  });
+
+  test('a missing checkpoint is refused as a missing artifact, not retried as a passing I/O error', async () => {
+    await assert.rejects(readCheckpoint(`${dir}/online-1.json`, 'f'.repeat(64)), (error: unknown) => {
+      assert.ok(error instanceof ArtifactIntegrityError);
+      assert.match(error.message, /online-1\.json is missing/);
       return true;
     });
   });
@@ -117,7 +131,7 @@ describe('online state and checkpoints', () => {
 
   test('a state with a missing or wrong field is refused naming the field', () => {
     const good = trainerState(trainer);
-    const broken = (change: Record<string, unknown>) => ({ ...good, ...change }) as unknown as OnlineState;
+    const broken = (change: Record<string, unknown>) => ({ ...good, ...change });
     assert.throws(
       () => trainerFromState(broken({ formatVersion: 2 })),
       /field "formatVersion" is 2; this build reads 1/,
