@@ -5,7 +5,7 @@ import { Broker, Topic } from './stream';
 // The online training workflow's wire types: its input (plain JSON, so `temporal workflow start` can
 // start it), its progress query, and what its activities pass each other (file paths plus sha256).
 
-const KafkaSource = Type.Object(
+export const KafkaSourceSchema = Type.Object(
   {
     kafka: Type.Object(
       {
@@ -20,7 +20,7 @@ const KafkaSource = Type.Object(
 );
 
 /** `"feedback"`: predictions logged by /predict, batch or stream that get a label after the run starts. */
-export const OnlineSourceSchema = Type.Union([Type.Literal('feedback'), KafkaSource]);
+export const OnlineSourceSchema = Type.Union([Type.Literal('feedback'), KafkaSourceSchema]);
 export type OnlineSource = Static<typeof OnlineSourceSchema>;
 
 /** When the run pauses itself (models/online/rules.ts judgePause), judged on the most recent `alarmWindow` records. */

@@ -1,5 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Type } from 'typebox';
 import {
+  KafkaSourceSchema,
   type OnlineTrainingInput,
   OnlineTrainingInputSchema,
   type OnlineTrainingProgress,
@@ -35,7 +37,7 @@ export interface LearnCommandOptions {
 
 const FLAGS = {
   modelName: '--model',
-  source: '--from, --topic, --brokers',
+  source: '--topic/--brokers',
   batchSize: '--batch-size',
   publishEvery: '--publish-every',
   publishEveryMinutes: '--publish-every-minutes',
@@ -113,9 +115,17 @@ export function learnInput(options: LearnCommandOptions, defaultBrokers: string)
     l2: number(options.l2),
     deploy: options.deploy === false ? false : undefined,
   };
+  // Checked against the chosen source alone: the union's own "must be string" would only add noise.
+  const schema = Type.Object(
+    {
+      ...OnlineTrainingInputSchema.properties,
+      source: from === 'feedback' ? Type.Literal('feedback') : KafkaSourceSchema,
+    },
+    { additionalProperties: false },
+  );
   return checkWorkflowInput<OnlineTrainingInput>(
     'onlineTraining',
-    OnlineTrainingInputSchema,
+    schema,
     {
       modelName: options.model,
       source: from === 'feedback' ? 'feedback' : { kafka: { brokers, topic: options.topic ?? '' } },
