@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import { join } from 'node:path';
 import type { TrainedModel, ValidatedData } from '../../contracts/lifecycle-activities';
 import type { OnlinePublishInput, OnlineSource } from '../../contracts/online';
+import { ModelCheckError } from '../../core/errors';
 import { buildBaseline } from '../../monitoring/baseline';
 import { judgePublish, readCheckpoint, toTrainedModelFile, trainerFromState } from '../../models/online';
 import type { FeatureSpec, RawRecord, RawTable } from '../../models/types';
@@ -47,6 +48,13 @@ export function createPrepareOnlineCandidate({ registry, home }: OnlineDeps) {
       lineage,
     });
     const records = meta.recent.records.filter((record) => servable(state.spec, record));
+    if (records.length === 0) {
+      throw new ModelCheckError(
+        `none of the ${meta.recent.records.length} most recent records is one the scoring server accepts as it is ` +
+          '(unseen categories or non-numbers): nothing to check the exported model and the deployment with',
+        [],
+      );
+    }
     const probabilities = Array.from(trainer.learner.predict(records));
     const expected: ExpectedOutputsFile = { records, probabilities };
     const window = trainer.window.toState();
@@ -104,13 +112,17 @@ export function describeSource(source: OnlineSource): string {
   return source === 'feedback' ? 'feedback' : `kafka:${source.kafka.topic}`;
 }
 
-/** A record the scoring server accepts as it is: every category one the spec knows, every number finite or blank. */
+/**
+ * A record the scoring server accepts as it is (every category one the spec knows, every number a finite
+ * number, a numeric string or blank), so the deploy smoke test can send it.
+ */
 function servable(spec: FeatureSpec, record: RawRecord): boolean {
   const levels = new Map(spec.categorical.map((c) => [c.name, new Set(c.levels)]));
   return spec.inputs.every(({ name, kind }) => {
     const value = Object.hasOwn(record, name) ? record[name] : undefined;
     if (kind === 'categorical') return typeof value === 'string' && (levels.get(name)?.has(value) ?? false);
-    return value === null || value === '' || (typeof value === 'number' && Number.isFinite(value));
+    if (typeof value === 'string') return value.trim() === '' || Number.isFinite(Number(value));
+    return value === null || (typeof value === 'number' && Number.isFinite(value));
   });
 }
 

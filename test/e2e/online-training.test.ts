@@ -1,6 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { OnlineState } from '../../models/online';
 import { readCheckpoint } from '../../models/online';
@@ -143,6 +144,10 @@ describe('onlineTraining keeps the serving model learning from labelled records,
       workflowId: `online-${model}`,
     });
     assert.match(newest.reason, /beats serving/);
+    // Its smoke test sent the most recent records learned (1,000) and got the online model's probabilities back.
+    const expected = JSON.parse(readFileSync(version.expectedPath, 'utf8')) as { records: unknown[] };
+    assert.equal(expected.records.length, 1_000);
+    assert.match(newest.reason, /smoke test passed: 1000 held-back rows match/);
     await handle.signal('stop');
     await handle.result();
     await saveHistory(handle, 'online-training-history.json');
