@@ -1,11 +1,13 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
 import type { ModelRegistry } from '../registry/model-registry';
-import { InvalidInputError } from '../core/errors';
+import { ArtifactIntegrityError, InvalidInputError } from '../core/errors';
+import { readArtifact } from '../core/integrity';
 import type { ExpectedOutputsFile } from './model-files';
 import { currentRun } from './run-files';
 import { ScoringClient, ScoringHttpError } from './scoring-client';
 import type { DeployModelInput, DeployOutcome } from '../contracts/lifecycle-activities';
+import type { ModelVersionRecord } from '../registry/types';
 
 const SMOKE_BATCH = 1000;
 const SMOKE_TOLERANCE = 1e-5;
@@ -40,7 +42,14 @@ export function createDeployModel({ registry, scoringUrl, adminToken }: DeployDe
       if (err instanceof ScoringHttpError && err.status < 500) return reject(`staging failed: ${err.message}`, 0, null);
       throw err;
     }
-    const expected = JSON.parse(await readFile(record.expectedPath, 'utf8')) as ExpectedOutputsFile;
+    let expected: ExpectedOutputsFile;
+    try {
+      expected = await readExpected(record);
+    } catch (err) {
+      // Without trustworthy expected outputs the smoke test proves nothing: final, like a refused stage.
+      if (err instanceof ArtifactIntegrityError) return reject(`smoke test impossible: ${err.message}`, 0, null);
+      throw err;
+    }
     let maxAbsDiff = 0;
     let mismatched = 0;
     let worst = '';
@@ -88,4 +97,14 @@ export function createDeployModel({ registry, scoringUrl, adminToken }: DeployDe
     log.info('model deployed', { modelName, version, previous });
     return { deployed: true, reason, smokeRows: rows, maxAbsDiff, servingVersion: version };
   };
+}
+
+/** The version's held-back rows and outputs, checked against the digest recorded when it was registered. */
+async function readExpected(record: ModelVersionRecord): Promise<ExpectedOutputsFile> {
+  const what = `the expected-outputs file of ${record.modelName} v${record.version}`;
+  const bytes =
+    record.expectedSha256 === null
+      ? await readFile(record.expectedPath)
+      : await readArtifact(record.expectedPath, record.expectedSha256, what);
+  return JSON.parse(bytes.toString('utf8')) as ExpectedOutputsFile;
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runDevCommand } from './commands/dev';
 import { runDriftReportCommand } from './commands/drift-report';
 import { runLearnCommand, type LearnCommandOptions } from './commands/learn';
+import { registerModelsCommand } from './commands/models';
 import { runMonitorCommand, type MonitorCommandOptions } from './commands/monitor';
 import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
 import { runScoreCommand, type ScoreCommandOptions } from './commands/score';
@@ -157,6 +158,8 @@ program
   .description('print where the latest drift report (HTML and JSON) is')
   .option('--model <name>', 'only this model')
   .action((options: { model?: string }) => runDriftReportCommand(options));
+
+registerModelsCommand(program);
 
 program.parseAsync().then(
   () => process.exit(process.exitCode ?? 0),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { columnNames, schemaObjects, type SchemaPlan } from '../core/sqlite-migrations';
+import { aliasesAndHistory } from './schema-aliases';
 
 // The registry's tables, as numbered steps: a step, once released, is never edited; a change is a new
 // step at the end. Versions are append-only; `serving` holds one row per model (the pointer the
@@ -89,6 +90,7 @@ export const REGISTRY_SCHEMA: SchemaPlan = {
       description: "each version's model file (trained.json) and its sha256",
       up: 'ALTER TABLE model_versions ADD COLUMN model_path TEXT; ALTER TABLE model_versions ADD COLUMN model_sha256 TEXT;',
     },
+    { version: 5, description: 'aliases, their append-only history, the expected file digest', up: aliasesAndHistory },
   ],
   recognise: recogniseUnnumbered,
 };

@@ -34,6 +34,15 @@ export interface RefreshReport {
   failed: { name: string; version: number; error: Error }[];
 }
 
+/** A serving version the registry names that this server could not load; it keeps serving `serving`. */
+export interface LoadFailure {
+  name: string;
+  version: number;
+  serving: number | null;
+  error: string;
+  at: string;
+}
+
 export interface PoolModelState {
   name: string;
   serving: number | null;
@@ -66,13 +75,23 @@ export class ModelPool {
   private readonly sourceServing = new Map<string, number>();
   /** Per name, the latest promote asked for: an earlier one whose load finishes later must not win. */
   private readonly promoteTickets = new Map<string, number>();
+  /** Per name, the registry's serving version that failed to load last refresh, until one loads. */
+  private readonly failures = new Map<string, { version: number; error: string; at: string }>();
   private readonly load: (record: ModelVersionRecord) => Promise<Scorer>;
   private readonly refreshIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: ModelPoolOptions) {
-    this.load = options.load ?? ((record) => OnnxScorer.fromFile(record.artifactPath, record.artifactSha256));
+    this.load =
+      options.load ??
+      ((record) =>
+        OnnxScorer.fromFile(
+          record.artifactPath,
+          record.artifactSha256,
+          undefined,
+          `the ONNX model of ${versionName(record)}`,
+        ));
     this.refreshIntervalMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
   }
 
@@ -113,9 +132,12 @@ export class ModelPool {
             report.promoted.push({ name, version, previous });
           }
           this.sourceServing.set(name, version);
+          this.failures.delete(name);
         } catch (error) {
           // Not remembered, so the next refresh tries again (the artifact may be repaired).
-          report.failed.push({ name, version, error: error instanceof Error ? error : new Error(String(error)) });
+          const failure = error instanceof Error ? error : new Error(String(error));
+          report.failed.push({ name, version, error: failure });
+          this.failures.set(name, { version, error: failure.message, at: new Date().toISOString() });
         }
       }),
     );
@@ -218,6 +240,13 @@ export class ModelPool {
     return [...this.serving.keys()].sort();
   }
 
+  /** Serving versions that failed to load (a corrupt or missing artifact): what /health/ready reports. */
+  loadFailures(): LoadFailure[] {
+    return [...this.failures]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, failure]) => ({ name, ...failure, serving: this.serving.get(name) ?? null }));
+  }
+
   isReady(): boolean {
     return this.serving.size > 0;
   }
@@ -285,6 +314,10 @@ export class ModelPool {
     this.entries.delete(key(name, version));
     void entry.ready.then((loaded) => loaded.scorer.release()).catch(() => undefined);
   }
+}
+
+function versionName(record: ModelVersionRecord): string {
+  return `${record.modelName} v${record.version}`;
 }
 
 function key(name: string, version: number): string {

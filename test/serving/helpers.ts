@@ -133,6 +133,7 @@ function versionRecord(name: string, version: number, artifactPath: string, sha2
     artifactPath,
     artifactSha256: sha256,
     expectedPath: `${artifactPath}.expected.json`,
+    expectedSha256: null,
     modelPath: null,
     modelSha256: null,
     spec: SPEC,
