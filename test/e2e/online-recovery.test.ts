@@ -111,6 +111,17 @@ describe('onlineTraining survives a killed worker without learning a record twic
 
     await produceLabelled(broker.brokers, topic, await telcoStream({ rows: RECORDS, seed: 21 }));
     await until((p) => p.recordsLearned >= 2_000, 'the first records learned');
+    // Killed while a learn call is in flight (started, not completed), so its retry has a range to re-do.
+    await waitFor(
+      async () => {
+        const { raw } = await handle.describe();
+        return (raw.pendingActivities ?? []).some(
+          // PENDING_ACTIVITY_STATE_STARTED (2): a worker runs it now.
+          (a) => a.activityType?.name === 'learnOnlineBatch' && Number(a.state) === 2,
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 5, what: 'a learn call in flight' },
+    );
     workers.shift()?.child.kill('SIGKILL');
     workers.push(await startWorker(env));
     await until((p) => p.recordsLearned >= RECORDS, `all ${RECORDS} records learned`);
