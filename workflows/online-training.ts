@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnlineActivities } from '../activities/online';
+import { streamTaskQueueOf } from '../contracts/stream';
 import type { LearnOnlineResult, OnlineTrainingProgress, OnlineTrainingResult } from '../contracts/online';
 import { NON_RETRYABLE_ERROR_TYPES } from '../core/errors';
 import { ACTIVITY_RETRY } from './activity-retry';
@@ -30,17 +31,22 @@ const { startOnlineTraining } = proxyActivities<OnlineActivities>({
   retry: ACTIVITY_RETRY,
 });
 // A source has no end: a broker or log that is away is waited out (no maximumAttempts, backing off to
-// 30 s); a lost worker is noticed by the heartbeat timeout and the retry re-does the same range.
-const { learnOnlineBatch } = proxyActivities<OnlineActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
+// 30 s); a lost worker is noticed by the heartbeat timeout and the retry re-does the same range. Learn
+// calls wait on their source for seconds at a time: they run on the stream queue (see streamTaskQueueOf),
+// never holding the main queue's slots that training needs.
+function learner(): OnlineActivities['learnOnlineBatch'] {
+  return proxyActivities<OnlineActivities>({
+    taskQueue: streamTaskQueueOf(workflowInfo().taskQueue),
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    },
+  }).learnOnlineBatch;
+}
 
 /** Records one learn call takes at most: a checkpoint every few thousand records. */
 const RECORDS_PER_CALL = 2_000;
@@ -91,6 +97,7 @@ export async function onlineTraining(rawInput: unknown, carried?: OnlineCarry): 
   setHandler(stopSignal, () => void (stopRequested = true));
   upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);
 
+  const learnOnlineBatch = learner();
   if (progress.checkpoint === null) {
     step('starting');
     const started = await startOnlineTraining({

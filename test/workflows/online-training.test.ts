@@ -11,6 +11,7 @@ import type {
   OnlineTrainingProgress,
   StartOnlineResult,
 } from '../../contracts';
+import { streamTaskQueueOf } from '../../contracts/stream';
 import { loadWorkflowBundle } from '../../workers/workflow-bundle';
 import type { onlineTraining } from '../../workflows';
 import { startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
@@ -91,7 +92,6 @@ describe('onlineTraining workflow logic', () => {
             cursor: { kind: 'kafka', offsets: {} },
             metrics: { ...METRICS, records: 0 },
           }),
-        learnOnlineBatch: learner.learn,
         prepareOnlineCandidate: () => {
           const beats = publishes.beats[candidates++] ?? false;
           return Promise.resolve({
@@ -120,14 +120,22 @@ describe('onlineTraining workflow logic', () => {
         },
       },
     });
-    await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof onlineTraining>('onlineTraining', {
-        taskQueue,
-        workflowId: uniqueTaskQueue('online-run'),
-        args: [input],
-      });
-      await body(handle);
+    // Learn calls run on the stream queue of the run's queue, as workers/stream-worker.ts polls it.
+    const learners = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: streamTaskQueueOf(taskQueue),
+      activities: { learnOnlineBatch: learner.learn },
     });
+    await worker.runUntil(
+      learners.runUntil(async () => {
+        const handle = await env.client.workflow.start<typeof onlineTraining>('onlineTraining', {
+          taskQueue,
+          workflowId: uniqueTaskQueue('online-run'),
+          args: [input],
+        });
+        await body(handle);
+      }),
+    );
   }
 
   const progress = (handle: { query<T>(name: string): Promise<T> }) => handle.query<OnlineTrainingProgress>('progress');
