@@ -61,7 +61,7 @@ export async function measureEndToEnd({ streamPath, initialRows, batchSize }: En
       progress = await handle.query<OnlineTrainingProgress>('progress').catch(() => undefined);
       if (progress?.checkpoint && started === 0) started = performance.now();
       if (progress && progress.recordsLearned >= records.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const seconds = (performance.now() - started) / 1000;
     await handle.signal('stop');
