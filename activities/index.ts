@@ -4,6 +4,7 @@ import { createBatchActivities } from './batch';
 import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
+import { createOnlineActivities } from './online';
 import { createRegisterModel, createRejectModel } from './register-model';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLifecycleActivities(deps),
     ...createMonitorActivities(deps),
     ...createBatchActivities(deps),
+    ...createOnlineActivities(deps),
   };
 }
 

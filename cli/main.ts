@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runDevCommand } from './commands/dev';
 import { runDriftReportCommand } from './commands/drift-report';
+import { runLearnCommand, type LearnCommandOptions } from './commands/learn';
 import { registerModelsCommand } from './commands/models';
 import { runMonitorCommand, type MonitorCommandOptions } from './commands/monitor';
 import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
@@ -127,6 +128,28 @@ program
   .option('--status', 'print the progress of the running stream')
   .option('--stop', 'stop the running stream and print its counts')
   .action((options: StreamCommandOptions) => runStreamCommand(options));
+
+program
+  .command('learn')
+  .description(
+    'start onlineTraining: the serving model keeps learning from labelled records; or pause, resume, stop it',
+  )
+  .requiredOption('--model <name>', 'model name')
+  .option('--from <source>', 'feedback (labelled /predict answers, the default) or kafka (with --topic)')
+  .option('--topic <topic>', 'Kafka topic of labelled records (JSON: the features plus the target column)')
+  .option('--brokers <list>', 'host:port,… of the Kafka brokers (default MLCYCLE_KAFKA_BROKERS, else the local broker)')
+  .option('--publish-every <records>', 'records learned between two candidate versions (default 5000)')
+  .option('--publish-every-minutes <minutes>', 'also publish after this many minutes')
+  .option('--batch-size <records>', 'records per update (default 16)')
+  .option('--learning-rate <rate>', "AdaGrad's base step (default 0.05)")
+  .option('--l2 <strength>', 'L2 penalty per record (default 1e-4)')
+  .option('--no-deploy', 'register candidates without rolling them out')
+  .option('--detach', 'start and return instead of following the progress')
+  .option('--status', 'print the progress of the running online training')
+  .option('--pause', 'pause it (learning stops; nothing is published)')
+  .option('--resume', 'resume a paused online training')
+  .option('--stop', 'stop it and print what it learned')
+  .action((options: LearnCommandOptions) => runLearnCommand(options));
 
 program
   .command('drift')

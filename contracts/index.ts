@@ -15,3 +15,4 @@ export * from './retrain';
 export * from './stream';
 export * from './stream-activities';
 export * from './stream-messages';
+export * from './online';

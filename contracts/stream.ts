@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { ModelName } from './common';
 
-const Broker = Type.String({ pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'host:port of a Kafka broker' });
-const Topic = Type.String({ pattern: '^[A-Za-z0-9._-]{1,249}$', description: 'Kafka topic name' });
+export const Broker = Type.String({ pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'host:port of a Kafka broker' });
+export const Topic = Type.String({ pattern: '^[A-Za-z0-9._-]{1,249}$', description: 'Kafka topic name' });
 
 /**
  * The task queue of the stream consumers of workflows on `taskQueue`. A consumer runs for as long as

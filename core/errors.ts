@@ -50,6 +50,11 @@ export class ArtifactIntegrityError extends Error {
   override readonly name = 'ArtifactIntegrityError';
 }
 
+/** Online training cannot start from the serving version: none serves, it has no model file, or it is not logistic. */
+export class WarmStartError extends Error {
+  override readonly name = 'WarmStartError';
+}
+
 export const NON_RETRYABLE_ERROR_TYPES = [
   'InvalidDataError',
   'ModelCheckError',
@@ -60,4 +65,5 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ResourceLimitError',
   // Training that does not converge will not converge on a retry either (models/training.ts).
   'ConvergenceError',
+  'WarmStartError',
 ];

@@ -4,3 +4,5 @@ export { mlLifecycle, progressQuery } from './ml-lifecycle';
 export { scheduledRetrain } from './scheduled-retrain';
 export { batchScore, batchScoreProgressQuery } from './batch-score';
 export { streamScore, streamScoreProgressQuery, streamProgressSignal } from './stream-score';
+export { onlineTraining, onlineProgressQuery, pauseSignal, resumeSignal, stopSignal } from './online-training';
+export { onlinePublish } from './online-publish';

@@ -36,6 +36,12 @@ export interface LateLabels {
   times: [first: number, last: number] | null;
 }
 
+/** Labelled predictions in label-arrival order after a position, for online training. */
+export interface LabelledSince {
+  /** seq, labelled_at (epoch ms), label, features JSON; in (labelled_at, seq) order. */
+  rows: [seq: number, labelledAt: number, label: Outcome, features: string][];
+}
+
 /** Logged predictions that got feedback, oldest first: what a retrain adds to its training data. */
 export interface LabelledRecords {
   rows: number;
@@ -123,6 +129,22 @@ export class PredictionLogReader {
     };
   }
 
+  /**
+   * Up to `limit` predictions of a model whose label arrived after the position (`labelledAfter`, `seq`)
+   * and no later than `until`, in arrival order (labelled_at, then seq): a cursor that moves only forward.
+   */
+  readLabelledSince(
+    modelName: string,
+    position: { labelledAfter: number; seq: number },
+    until: number,
+    limit: number,
+  ): LabelledSince {
+    const reads = this.ready();
+    const { labelledAfter, seq } = position;
+    const rows = reads ? reads.labelledSinceRows.all(modelName, labelledAfter, labelledAfter, seq, until, limit) : [];
+    return { rows: rows as LabelledSince['rows'] };
+  }
+
   close(): void {
     this.closed = true;
     this.db?.close();
@@ -177,6 +199,12 @@ function prepareReads(db: Database.Database) {
       .prepare<[string, number, number, number]>(
         `SELECT id, label, features FROM predictions WHERE model_name = ? AND time > ? AND time <= ?
          AND label IS NOT NULL ${newest}`,
+      )
+      .raw(true),
+    labelledSinceRows: db
+      .prepare<[string, number, number, number, number, number]>(
+        `SELECT seq, labelled_at, label, features FROM predictions WHERE model_name = ? AND labelled_at IS NOT NULL
+         AND (labelled_at > ? OR (labelled_at = ? AND seq > ?)) AND labelled_at <= ? ORDER BY labelled_at, seq LIMIT ?`,
       )
       .raw(true),
     // Through the partial labelled_at index: only rows whose label arrived in the span are visited.

@@ -41,4 +41,16 @@ describe('workflow replay', () => {
   it('replays a recorded batchScore history that failed on its error rate, without nondeterminism', async () => {
     await replay('batch-score-rejected-history.json', 'batch-e2e-7');
   });
+
+  it('replays a recorded onlineTraining history that published and deployed through onlinePublish, without nondeterminism', async () => {
+    await replay('online-training-history.json', 'online-online-concept');
+  });
+
+  it('replays the onlinePublish child of that run, without nondeterminism', async () => {
+    await replay('online-publish-history.json', 'online-publish');
+  });
+
+  it('replays a recorded onlineTraining history whose worker was killed, paused and resumed by hand, without nondeterminism', async () => {
+    await replay('online-training-resumed-history.json', 'online-training-online-recovery');
+  });
 });
