@@ -1,6 +1,6 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
 import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
@@ -20,7 +20,7 @@ export interface ScoringAppOptions {
   bodyLimit?: number;
   maxRecords?: number;
   /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
   adminToken?: string;
   /** mlcycle's pino logger for the server's own lines (load failures, promotions, 5xx); none: silent. */
@@ -54,6 +54,6 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   void app.register(modelRoutes, { pool });
   void app.register(adminRoutes, { pool, adminToken });
   // Whatever the last requests logged is written when the app stops, before its owner closes the log.
-  if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
+  if (predictionLog) app.addHook('onClose', async () => void (await predictionLog.flush()));
   return app;
 }

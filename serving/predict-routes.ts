@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import type { RawRecord } from '../models/types';
 import type { ModelVersionRecord } from '../registry/types';
 import { NO_LOG_HEADER, type Prediction, type PredictResponse, PredictResponseSchema } from '../contracts/http';
@@ -16,7 +16,7 @@ export interface PredictRoutesOptions {
   defaultModel?: string;
   maxRecords?: number;
   /** Gets one entry per answered record; appending only queues, so it adds no I/O to the request. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   /** Who may skip the log with the no-log header (MLCYCLE_ADMIN_TOKEN); without it, loopback clients only. */
   adminToken?: string;
 }
@@ -62,7 +62,7 @@ export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> =
  * values as sent, under the id the client got back.
  */
 function logPredictions(
-  log: PredictionLogWriter,
+  log: PredictionLogSink,
   record: ModelVersionRecord,
   records: readonly RawRecord[],
   predictions: readonly Prediction[],

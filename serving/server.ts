@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { buildScoringApp } from './app';
 import type { ModelSource } from './model-source';
 import { ModelPool } from './model-pool';
@@ -11,7 +11,7 @@ export interface ScoringServerOptions {
   source: ModelSource;
   defaultModel?: string;
   /** Opened (and closed, after the server) by the caller, which knows the data home; none: /feedback is 503. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   adminToken?: string;
   refreshIntervalMs?: number;
   logger?: FastifyBaseLogger;
