@@ -6,6 +6,7 @@ import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
 import { healthRoutes } from './health-routes';
 import { installJsonBodyParser } from './json-body';
+import { installMetrics, ServingMetrics } from './metrics';
 import type { ModelPool } from './model-pool';
 import { modelRoutes } from './model-routes';
 import { predictRoutes } from './predict-routes';
@@ -27,6 +28,8 @@ export interface ScoringAppOptions {
   logger?: FastifyBaseLogger;
   /** Fastify's two lines per request at info (`mlcycle serve` keeps them; `dev` logs no requests). */
   logRequests?: boolean;
+  /** `GET /metrics` and the hook that counts requests: on unless `false`; pass one to share it with the pool. */
+  metrics?: ServingMetrics | false;
 }
 
 /**
@@ -48,6 +51,7 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);
   installErrorHandling(app, { bodyLimit });
+  if (options.metrics !== false) installMetrics(app, options.metrics ?? new ServingMetrics(), predictionLog);
   void app.register(healthRoutes, { pool });
   void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
   void app.register(feedbackRoutes, { predictionLog });

@@ -20,6 +20,8 @@ export interface ModelPoolOptions {
   refreshIntervalMs?: number;
   /** Loads an artifact; by default `OnnxScorer.fromFile`, which refuses a file whose sha256 differs. */
   load?: (record: ModelVersionRecord) => Promise<Scorer>;
+  /** Told of every load's outcome (the server's metrics count them). */
+  onLoad?: (name: string, version: number, outcome: 'loaded' | 'failed') => void;
 }
 
 export interface PoolLog {
@@ -268,8 +270,10 @@ export class ModelPool {
     void ready.then(
       (loaded) => {
         entry.loaded = loaded;
+        this.options.onLoad?.(name, version, 'loaded');
       },
       () => {
+        this.options.onLoad?.(name, version, 'failed');
         // Forgotten, so the next attempt loads again instead of replaying this failure.
         if (this.entries.get(key(name, version)) === entry) this.entries.delete(key(name, version));
       },

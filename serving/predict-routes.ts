@@ -5,6 +5,7 @@ import type { RawRecord } from '../models/types';
 import type { ModelVersionRecord } from '../registry/types';
 import { NO_LOG_HEADER, type Prediction, type PredictResponse, PredictResponseSchema } from '../contracts/http';
 import { noLogRefusal } from './admin-auth';
+import { noteServed } from './metrics';
 import type { ModelPool } from './model-pool';
 import { badRequest, noModelLoaded, ServingError } from './problems';
 import type { Findings } from './request-validation';
@@ -41,6 +42,7 @@ export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> =
       if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
 
       return pool.withModel(name, version, async ({ record, scorer }) => {
+        noteServed(request, name, record.version, records.length);
         const findings = checkRecords(records, record.spec);
         if (findings.count > 0) throw invalid(findings);
         const probabilities = await scorer.score(record.spec.inputs, records);

@@ -13,4 +13,6 @@ export interface PredictionLogSink {
   /** Hands over (or writes) what is queued; a server calls it as it stops. */
   flush(): unknown;
   stats(): PredictionLogStats;
+  /** Current figures when `stats` answers from the last message of another thread. */
+  refreshStats?(): Promise<PredictionLogStats>;
 }
