@@ -23,6 +23,7 @@ const NUMERIC = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalChar
 const CONNECTIONS = [1, 32, 128];
 const SECONDS = Number(process.env.MLCYCLE_BENCH_SECONDS ?? 10);
 const WRK = process.env.MLCYCLE_BENCH_WRK ?? 'wrk';
+const PROFILE_DIR = process.env.MLCYCLE_BENCH_PROFILE;
 /** The first Telco customer, as a client would send it: numbers as numbers. */
 const RECORD = {
   gender: 'Female',
@@ -183,8 +184,8 @@ function runWrk(target: Target, connections: number, seconds: number, script: st
   const errors = Number(non2xx?.[1] ?? 0) + (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
   return {
     requestsPerSecond: Number(line(/Requests\/sec:\s+([\d.]+)/)),
-    p50Ms: durationMs(line(/^\s+50%\s+(\S+)$/m)),
-    p99Ms: durationMs(line(/^\s+99%\s+(\S+)$/m)),
+    p50Ms: durationMs(line(/^\s+50%\s+(\S+)\s*$/m)),
+    p99Ms: durationMs(line(/^\s+99%\s+(\S+)\s*$/m)),
     errors,
   };
 }
@@ -202,7 +203,12 @@ async function startMlcycle(home: string, logs: string): Promise<Target> {
   const port = await freePort();
   const child = startProcess(
     process.execPath,
-    [join(ROOT, 'bin', 'mlcycle.cjs'), 'serve'],
+    // MLCYCLE_BENCH_PROFILE=<dir>: a V8 CPU profile of the server, written there when it stops.
+    [
+      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      join(ROOT, 'bin', 'mlcycle.cjs'),
+      'serve',
+    ],
     { MLCYCLE_FROM_SOURCE: '1', MLCYCLE_HOME: home, MLCYCLE_PORT: String(port), MLCYCLE_HOST: '127.0.0.1' },
     join(logs, 'mlcycle.log'),
   );
@@ -278,6 +284,11 @@ async function logFigures(target: Target): Promise<Record<string, number>> {
   for (const name of ['queue_depth', 'written_total', 'dropped_total']) {
     const match = new RegExp(`^mlcycle_prediction_log_${name} (\\S+)$`, 'm').exec(text);
     figures[name] = Number(match?.[1]);
+  }
+  // The event loop's delay over the whole run (perf_hooks' histogram behind prom-client's defaults).
+  for (const name of ['p50', 'p99', 'max']) {
+    const match = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text);
+    figures[`eventloop_lag_${name}_ms`] = Number(match?.[1]) * 1000;
   }
   const served = [...text.matchAll(/^mlcycle_http_requests_total\{route="\/predict"[^}]*status="200"\} (\S+)$/gm)];
   figures.predict_200 = served.reduce((sum, m) => sum + Number(m[1]), 0);
