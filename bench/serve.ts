@@ -7,7 +7,7 @@
 // the MLflow column is left out. MLCYCLE_BENCH_SECONDS: seconds per measurement, 10.)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -119,13 +119,19 @@ function prepareMlcycleModel(home: string): { modelPath: string; specPath: strin
 }
 
 function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, logPath: string): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: 'pipe' });
-  const log: string[] = [];
-  const keep = (chunk: Buffer) => log.push(chunk.toString());
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.once('exit', () => writeFileSync(logPath, log.join('')));
-  return child;
+  // Output straight to a file: a pipe nobody drains while wrk runs would block a server that logs
+  // every request (uvicorn does) and measure that instead.
+  const fd = openSync(logPath, 'a');
+  try {
+    return spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Kills a started server and whatever it started (MLflow starts uvicorn), as one process group. */
@@ -182,6 +188,7 @@ function runWrk(target: Target, connections: number, seconds: number, script: st
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = Number(non2xx?.[1] ?? 0) + (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
+  if (/^\s+0 requests in/m.test(out)) throw new Error(`${target.name} answered no request in ${seconds} s:\n${out}`);
   return {
     requestsPerSecond: Number(line(/Requests\/sec:\s+([\d.]+)/)),
     p50Ms: durationMs(line(/^\s+50%\s+(\S+)\s*$/m)),
@@ -279,7 +286,10 @@ async function startMlflow(python: string, dir: string, logs: string): Promise<T
 
 /** The prediction log's figures from mlcycle's /metrics: it must have kept up with what was served. */
 async function logFigures(target: Target): Promise<Record<string, number>> {
-  const text = await (await fetch(target.url.replace('/predict', '/metrics'))).text();
+  // A fresh connection: a pooled one may have idled past the server's keep-alive timeout during the run.
+  const text = await (
+    await fetch(target.url.replace('/predict', '/metrics'), { headers: { connection: 'close' } })
+  ).text();
   const figures: Record<string, number> = {};
   for (const name of ['queue_depth', 'written_total', 'dropped_total']) {
     const match = new RegExp(`^mlcycle_prediction_log_${name} (\\S+)$`, 'm').exec(text);
@@ -326,6 +336,7 @@ async function main(): Promise<void> {
   const logs = join(dir, 'logs');
   mkdirSync(logs);
   const started: Target[] = [];
+  let finished = false;
   try {
     const home = join(dir, 'home');
     mkdirSync(home);
@@ -372,9 +383,11 @@ async function main(): Promise<void> {
       JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, probabilities, results, log }, null, 2),
     );
     writeFileSync(join(out, 'serve.md'), `${markdown}\n`);
+    finished = true;
   } finally {
     for (const target of started) await stop(target.process).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    if (finished) rmSync(dir, { recursive: true, force: true });
+    else console.error(`the servers' logs are kept in ${logs}`);
   }
 }
 
