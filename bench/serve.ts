@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -22,6 +23,8 @@ const TELCO_CSV = process.env.MLCYCLE_BENCH_DATA ?? resolve(ROOT, '../shared/dat
 const NUMERIC = new Set(['SeniorCitizen', 'tenure', 'MonthlyCharges', 'TotalCharges']);
 const CONNECTIONS = [1, 32, 128];
 const SECONDS = Number(process.env.MLCYCLE_BENCH_SECONDS ?? 10);
+/** Rounds over every server and connection count; each figure is the median of its rounds. */
+const ROUNDS = Number(process.env.MLCYCLE_BENCH_ROUNDS ?? 3);
 const WRK = process.env.MLCYCLE_BENCH_WRK ?? 'wrk';
 const PROFILE_DIR = process.env.MLCYCLE_BENCH_PROFILE;
 /** The first Telco customer, as a client would send it: numbers as numbers. */
@@ -284,12 +287,28 @@ async function startMlflow(python: string, dir: string, logs: string): Promise<T
   };
 }
 
+/** A GET on a connection of its own (no pooled socket the server may have closed while idle), tried thrice. */
+async function getText(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const request = httpGet(url, { agent: false }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+      });
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 /** The prediction log's figures from mlcycle's /metrics: it must have kept up with what was served. */
 async function logFigures(target: Target): Promise<Record<string, number>> {
-  // A fresh connection: a pooled one may have idled past the server's keep-alive timeout during the run.
-  const text = await (
-    await fetch(target.url.replace('/predict', '/metrics'), { headers: { connection: 'close' } })
-  ).text();
+  const text = await getText(target.url.replace('/predict', '/metrics'));
   const figures: Record<string, number> = {};
   for (const name of ['queue_depth', 'written_total', 'dropped_total']) {
     const match = new RegExp(`^mlcycle_prediction_log_${name} (\\S+)$`, 'm').exec(text);
@@ -303,6 +322,21 @@ async function logFigures(target: Target): Promise<Record<string, number>> {
   const served = [...text.matchAll(/^mlcycle_http_requests_total\{route="\/predict"[^}]*status="200"\} (\S+)$/gm)];
   figures.predict_200 = served.reduce((sum, m) => sum + Number(m[1]), 0);
   return figures;
+}
+
+/** Each figure's median over the rounds (errors summed). */
+function medianMeasurement(list: Measurement[]): Measurement {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  };
+  return {
+    requestsPerSecond: median(list.map((m) => m.requestsPerSecond)),
+    p50Ms: median(list.map((m) => m.p50Ms)),
+    p99Ms: median(list.map((m) => m.p99Ms)),
+    errors: list.reduce((sum, m) => sum + m.errors, 0),
+  };
 }
 
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -354,22 +388,31 @@ async function main(): Promise<void> {
       throw new Error('mlcycle and the bare server score the same file differently');
     }
 
-    const results: Record<string, Record<number, Measurement>> = {};
+    const rounds: Record<string, Record<number, Measurement[]>> = {};
     const scripts = new Map(started.map((target) => [target.name, wrkScript(dir, target)]));
     const load = loadavg()[0];
-    for (const connections of CONNECTIONS) {
-      // Interleaved by connection count, so a busy moment of the machine is shared among the servers.
-      for (const target of started) {
-        const script = scripts.get(target.name) as string;
-        runWrk(target, connections, 2, script); // warm-up
-        const measured = runWrk(target, connections, SECONDS, script);
-        (results[target.name] ??= {})[connections] = measured;
-        console.log(
-          `${target.name.padEnd(8)} c=${String(connections).padStart(3)}: ${fmt(measured.requestsPerSecond, 0)} req/s, ` +
-            `p50 ${fmt(measured.p50Ms)} ms, p99 ${fmt(measured.p99Ms)} ms${measured.errors ? `, ${measured.errors} errors` : ''}`,
-        );
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const connections of CONNECTIONS) {
+        // Interleaved, so a busy moment of the (shared) machine is shared among the servers.
+        for (const target of started) {
+          const script = scripts.get(target.name) as string;
+          runWrk(target, connections, 2, script); // warm-up
+          const measured = runWrk(target, connections, SECONDS, script);
+          ((rounds[target.name] ??= {})[connections] ??= []).push(measured);
+          console.log(
+            `round ${round} ${target.name.padEnd(8)} c=${String(connections).padStart(3)}: ` +
+              `${fmt(measured.requestsPerSecond, 0)} req/s, p50 ${fmt(measured.p50Ms)} ms, p99 ${fmt(measured.p99Ms)} ms` +
+              (measured.errors ? `, ${measured.errors} errors` : ''),
+          );
+        }
       }
     }
+    const results = Object.fromEntries(
+      Object.entries(rounds).map(([name, byConnections]) => [
+        name,
+        Object.fromEntries(Object.entries(byConnections).map(([c, list]) => [c, medianMeasurement(list)])),
+      ]),
+    ) as Record<string, Record<number, Measurement>>;
     const mlcycle = started.find((target) => target.name === 'mlcycle') as Target;
     const log = await logFigures(mlcycle);
     console.log(`mlcycle's prediction log: ${JSON.stringify(log)}`);
@@ -380,7 +423,20 @@ async function main(): Promise<void> {
     const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, loadavg1mAtStart: load, node: process.version };
     writeFileSync(
       join(out, 'serve.json'),
-      JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, probabilities, results, log }, null, 2),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          seconds: SECONDS,
+          rounds: ROUNDS,
+          machine,
+          probabilities,
+          results,
+          log,
+          all: rounds,
+        },
+        null,
+        2,
+      ),
     );
     writeFileSync(join(out, 'serve.md'), `${markdown}\n`);
     finished = true;
