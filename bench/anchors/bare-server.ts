@@ -20,9 +20,10 @@ async function main(): Promise<void> {
       const { records } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: RawRecord[] };
       session.run(recordsToFeeds(inputs, records), [OUTPUT_NAME]).then(
         (results) => {
-          const probabilities = Array.from(results[OUTPUT_NAME]?.data as Float32Array);
-          response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ probabilities }));
+          const body = JSON.stringify({ probabilities: Array.from(results[OUTPUT_NAME]?.data as Float32Array) });
+          // A length, not chunked encoding: one write per answer, as Fastify sends.
+          response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          response.end(body);
         },
         (error: unknown) => {
           response.writeHead(500);

@@ -14,6 +14,13 @@ const BOOTSTRAP = __filename.endsWith('.ts')
   ? `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(THREAD)});`
   : `require(${JSON.stringify(THREAD)});`;
 
+/**
+ * Entries go to the thread every few milliseconds, or at once when this many wait: one message per
+ * request would cost the event loop a postMessage each (ORT answers each request in a turn of its own).
+ */
+const POST_EVERY_MS = 10;
+const POST_AT_ENTRIES = 256;
+
 const NO_STATS: PredictionLogStats = {
   queued: 0,
   written: 0,
@@ -38,8 +45,8 @@ export class PredictionLogThreadError extends Error {
 /**
  * The prediction log a scoring server runs: `PredictionLogWriter` in a worker thread, so its SQLite
  * writes, pruning and WAL checkpoints never hold the server's event loop. `append` only queues here
- * (bounded: past `maxQueue` the oldest go, counted in `dropped`) and entries appended in one turn of the
- * event loop go to the thread as one message; while the thread has `maxBatch` entries not yet taken (a
+ * (bounded: past `maxQueue` the oldest go, counted in `dropped`) and what was appended goes to the thread
+ * as one message every 10 ms; while the thread has `maxBatch` entries not yet taken (a
  * locked database, a long prune), nothing more is posted and the queue here absorbs the wait. Feedback,
  * flush and prune are answered by the thread, after every entry appended before them.
  */
@@ -50,7 +57,7 @@ export class ThreadedPredictionLog implements PredictionLogSink {
   private nextId = 0;
   /** Entries posted to the thread and not yet taken by its writer. */
   private inFlight = 0;
-  private posting: NodeJS.Immediate | undefined;
+  private posting: NodeJS.Timeout | undefined;
   private threadStats: PredictionLogStats = NO_STATS;
   private rejected = 0;
   private lateDrops = 0;
@@ -116,10 +123,15 @@ export class ThreadedPredictionLog implements PredictionLogSink {
     const valid = entries.filter(isWellFormed);
     this.rejected += entries.length - valid.length;
     this.queue.push(valid);
-    this.posting ??= setImmediate(() => {
-      this.posting = undefined;
-      this.post(false);
-    });
+    if (this.queue.length >= POST_AT_ENTRIES) this.post(false);
+    else if (!this.posting) {
+      this.posting = setTimeout(() => {
+        this.posting = undefined;
+        this.post(false);
+      }, POST_EVERY_MS);
+      // Like the writer's own timer: a process done with everything else may exit (its owner closes the log).
+      this.posting.unref();
+    }
   }
 
   /** Stores true outcomes, after every prediction appended before the call; see `PredictionLogWriter.recordFeedback`. */
@@ -159,7 +171,7 @@ export class ThreadedPredictionLog implements PredictionLogSink {
   async close(): Promise<void> {
     if (this.closed) return this.exited;
     this.closed = true;
-    if (this.posting) clearImmediate(this.posting);
+    if (this.posting) clearTimeout(this.posting);
     if (!this.stopped) {
       this.post(true);
       this.thread.ref();
