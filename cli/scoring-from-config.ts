@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { startScoringServer, type ScoringServer } from '../serving/server';
 import type { MlcycleConfig } from '../core/config';
@@ -8,7 +8,7 @@ import type { MlcycleConfig } from '../core/config';
 export function startScoringFromConfig(
   config: MlcycleConfig,
   registry: ModelRegistry,
-  predictionLog: PredictionLogWriter,
+  predictionLog: PredictionLogSink,
   options: { logger: FastifyBaseLogger; logRequests: boolean },
 ): Promise<ScoringServer> {
   return startScoringServer({

@@ -1,11 +1,12 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { adminRoutes } from './admin-routes';
 import { answerFrameworkError, installErrorHandling } from './error-handling';
 import { feedbackRoutes } from './feedback-routes';
 import { healthRoutes } from './health-routes';
 import { installJsonBodyParser } from './json-body';
+import { installMetrics, ServingMetrics } from './metrics';
 import type { ModelPool } from './model-pool';
 import { modelRoutes } from './model-routes';
 import { invocationsRoutes } from './mlflow/routes';
@@ -22,13 +23,15 @@ export interface ScoringAppOptions {
   bodyLimit?: number;
   maxRecords?: number;
   /** Where /predict logs what it answered and /feedback stores outcomes; without it /feedback is 503. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   /** Guards the admin routes the deploy step calls and the no-log header of its smoke test (MLCYCLE_ADMIN_TOKEN). */
   adminToken?: string;
   /** mlcycle's pino logger for the server's own lines (load failures, promotions, 5xx); none: silent. */
   logger?: FastifyBaseLogger;
   /** Fastify's two lines per request at info (`mlcycle serve` keeps them; `dev` logs no requests). */
   logRequests?: boolean;
+  /** `GET /metrics` and the hook that counts requests: on unless `false`; pass one to share it with the pool. */
+  metrics?: ServingMetrics | false;
 }
 
 /**
@@ -50,6 +53,7 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);
   installErrorHandling(app, { bodyLimit });
+  if (options.metrics !== false) installMetrics(app, options.metrics ?? new ServingMetrics(), predictionLog);
   void app.register(healthRoutes, { pool });
   void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
   void app.register(invocationsRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
@@ -58,6 +62,6 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   void app.register(modelRoutes, { pool });
   void app.register(adminRoutes, { pool, adminToken });
   // Whatever the last requests logged is written when the app stops, before its owner closes the log.
-  if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
+  if (predictionLog) app.addHook('onClose', async () => void (await predictionLog.flush()));
   return app;
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { type FeedbackResponse, FeedbackResponseSchema, type ProblemDetail } from '../contracts/http';
-import type { FeedbackResult, PredictionLogWriter } from '../monitoring/prediction-log';
+import type { FeedbackLabel, FeedbackResult, PredictionLogSink } from '../monitoring/prediction-log';
 import { describeValue, quoted } from './echo';
 import { badRequest, ServingError } from './problems';
 import { MAX_DETAILS } from './request-validation';
@@ -11,7 +11,7 @@ export const MAX_ID_CHARS = 64;
 
 export interface FeedbackRoutesOptions {
   /** Without one the route answers 503: this server keeps no predictions to attach outcomes to. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   maxLabels?: number;
 }
 
@@ -19,15 +19,19 @@ export interface FeedbackRoutesOptions {
 export const feedbackRoutes: FastifyPluginCallbackTypebox<FeedbackRoutesOptions> = (app, options, done) => {
   const { predictionLog, maxLabels = MAX_FEEDBACK_LABELS } = options;
 
-  app.post('/feedback', { schema: { response: { 200: FeedbackResponseSchema } } }, (request): FeedbackResponse => {
-    if (!predictionLog) throw new ServingError(503, 'This server keeps no prediction log, so it takes no feedback');
-    const labels = checkFeedbackBody(request.body, maxLabels);
-    const malformed = malformedEntries(labels);
-    if (malformed.length > 0) throw invalidLabels(malformed);
-    const result = record(predictionLog, labels);
-    if (result.invalid.length > 0) throw invalidLabels(result.invalid);
-    return { accepted: result.accepted, unknown: result.unknown };
-  });
+  app.post(
+    '/feedback',
+    { schema: { response: { 200: FeedbackResponseSchema } } },
+    async (request): Promise<FeedbackResponse> => {
+      if (!predictionLog) throw new ServingError(503, 'This server keeps no prediction log, so it takes no feedback');
+      const labels = checkFeedbackBody(request.body, maxLabels);
+      const malformed = malformedEntries(labels);
+      if (malformed.length > 0) throw invalidLabels(malformed);
+      const result = await record(predictionLog, labels);
+      if (result.invalid.length > 0) throw invalidLabels(result.invalid);
+      return { accepted: result.accepted, unknown: result.unknown };
+    },
+  );
   done();
 };
 
@@ -71,10 +75,10 @@ function malformedEntries(labels: unknown[]): FeedbackResult['invalid'] {
   return invalid;
 }
 
-function record(log: PredictionLogWriter, labels: unknown[]): FeedbackResult {
+async function record(log: PredictionLogSink, labels: unknown[]): Promise<FeedbackResult> {
   try {
     // Entries are checked one by one inside; the type only says what a good one looks like.
-    return log.recordFeedback(labels as Parameters<PredictionLogWriter['recordFeedback']>[0]);
+    return await log.recordFeedback(labels as FeedbackLabel[]);
   } catch (error) {
     // Another replica holding the write lock past the busy timeout is passing; the client retries.
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY')) {

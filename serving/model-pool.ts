@@ -28,6 +28,8 @@ export interface ModelPoolOptions {
   load?: (record: ModelVersionRecord) => Promise<Scorer>;
   /** How many versions named by requests stay loaded beyond the serving and staged ones; the least recently used go first. */
   maxOnDemand?: number;
+  /** Told of every load's outcome (the server's metrics count them). */
+  onLoad?: (name: string, version: number, outcome: 'loaded' | 'failed') => void;
 }
 
 export interface PoolLog {
@@ -334,8 +336,10 @@ export class ModelPool {
     void ready.then(
       (loaded) => {
         entry.loaded = loaded;
+        this.options.onLoad?.(name, version, 'loaded');
       },
       () => {
+        this.options.onLoad?.(name, version, 'failed');
         // Forgotten, so the next attempt loads again instead of replaying this failure.
         if (this.entries.get(key(name, version)) === entry) this.entries.delete(key(name, version));
       },

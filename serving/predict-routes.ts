@@ -1,8 +1,9 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { NO_LOG_HEADER, type Prediction, type PredictResponse, PredictResponseSchema } from '../contracts/http';
 import { noLogRefusal } from './admin-auth';
+import { noteServed } from './metrics';
 import type { ModelPool } from './model-pool';
 import { noModelLoaded, ServingError } from './problems';
 import { checkPredictBody, checkRecords, DEFAULT_MAX_RECORDS } from './request-validation';
@@ -14,7 +15,7 @@ export interface PredictRoutesOptions {
   defaultModel?: string;
   maxRecords?: number;
   /** Gets one entry per answered record; appending only queues, so it adds no I/O to the request. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   /** Who may skip the log with the no-log header (MLCYCLE_ADMIN_TOKEN); without it, loopback clients only. */
   adminToken?: string;
 }
@@ -39,6 +40,7 @@ export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> =
       if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
 
       return pool.withModel(name, version, async ({ record, scorer }) => {
+        noteServed(request, name, record.version, records.length);
         const findings = checkRecords(records, record.spec);
         if (findings.count > 0) throw invalid(findings);
         const probabilities = await scorer.score(record.spec.inputs, records);

@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { parseNumeric } from '../models/features';
 import type { FeatureSpec, RawRecord } from '../models/types';
 import type { ModelVersionRecord } from '../registry/types';
 import { NO_LOG_HEADER, type Prediction } from '../contracts/http';
 import { noLogRefusal } from './admin-auth';
+import { noteServed } from './metrics';
 import type { ModelPool } from './model-pool';
 import { badRequest, noModelLoaded, ServingError } from './problems';
 import { checkRecords, type Findings } from './request-validation';
@@ -19,9 +20,11 @@ export interface ScoreOptions {
   name: string;
   /** Undefined: the serving version. */
   version: number | undefined;
-  predictionLog: PredictionLogWriter | undefined;
+  predictionLog: PredictionLogSink | undefined;
   /** The deploy smoke test's no-log header was sent and allowed (`skipLogAllowed`). */
   skipLog: boolean;
+  /** The request being answered, so /metrics counts it under the version that answered. */
+  request?: FastifyRequest;
 }
 
 export interface Scored {
@@ -38,7 +41,7 @@ export async function scoreRecords(
   toRecords: (spec: FeatureSpec) => RawRecord[],
   options: ScoreOptions,
 ): Promise<Scored> {
-  const { pool, name, version, predictionLog, skipLog } = options;
+  const { pool, name, version, predictionLog, skipLog, request } = options;
   if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
   return pool.withModel(name, version, async ({ record, scorer }) => {
     const records = toRecords(record.spec);
@@ -50,6 +53,7 @@ export async function scoreRecords(
       probability,
       label: probability >= record.threshold ? 1 : 0,
     }));
+    if (request) noteServed(request, name, record.version, records.length);
     if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
     return { record, predictions };
   });
@@ -89,7 +93,7 @@ export function typeCellsBySpec(records: RawRecord[], spec: FeatureSpec): void {
  * values as sent, under the id the client got back.
  */
 export function logPredictions(
-  log: PredictionLogWriter,
+  log: PredictionLogSink,
   record: ModelVersionRecord,
   records: readonly RawRecord[],
   predictions: readonly Prediction[],

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { PredictionLogWriter } from '../monitoring/prediction-log';
+import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { buildScoringApp } from './app';
 import type { ModelSource } from './model-source';
+import { ServingMetrics } from './metrics';
 import { ModelPool } from './model-pool';
 
 export interface ScoringServerOptions {
@@ -11,7 +12,7 @@ export interface ScoringServerOptions {
   source: ModelSource;
   defaultModel?: string;
   /** Opened (and closed, after the server) by the caller, which knows the data home; none: /feedback is 503. */
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   adminToken?: string;
   refreshIntervalMs?: number;
   logger?: FastifyBaseLogger;
@@ -29,9 +30,15 @@ export interface ScoringServer {
  * does not stop the start; readiness stays 503 until one loads, and the pool retries on refresh.
  */
 export async function startScoringServer(options: ScoringServerOptions): Promise<ScoringServer> {
-  const pool = new ModelPool({ source: options.source, refreshIntervalMs: options.refreshIntervalMs });
+  const metrics = new ServingMetrics({ processMetrics: true });
+  const pool = new ModelPool({
+    source: options.source,
+    refreshIntervalMs: options.refreshIntervalMs,
+    onLoad: metrics.countLoad,
+  });
   const app = buildScoringApp({
     pool,
+    metrics,
     defaultModel: options.defaultModel,
     predictionLog: options.predictionLog,
     adminToken: options.adminToken,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
+import { PredictionLogReader } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { monitorScheduleId } from '../../schedules/schedule-ids';
 import { upsertSchedule } from '../../schedules/upsert-schedule';
@@ -11,13 +11,13 @@ import { readBuildInfo } from '../../core/build-info';
 import { loadConfig, type MlcycleConfig } from '../../core/config';
 import { streamTaskQueueOf } from '../../contracts/stream';
 import { createMlcycleWorkers } from '../../workers/mlcycle-workers';
-import { createLogger, fileSink } from '../../core/logging/logger';
+import { fileSink } from '../../core/logging/logger';
 import { installRuntime } from '../../workers/runtime';
 import { commandConsole } from '../console';
 import { waitForShutdownSignal } from '../shutdown';
 import { displayPath } from '../display-path';
 import { connectClient, connectWorkerConnection } from '../temporal-connection';
-import { startScoringFromConfig } from '../scoring-from-config';
+import { startScoringProcess } from '../scoring-process';
 import { SAMPLE_MODEL, trainSampleModel, writeSampleRequest } from '../sample-model';
 import { startDevKafka } from '../kafka/dev-kafka';
 
@@ -54,18 +54,13 @@ export async function runDevCommand(options: { sample: boolean; kafka?: boolean 
     stoppers.unshift(() => stack.stop());
     const registry = ModelRegistry.open(config.home);
     stoppers.unshift(() => registry.close());
-    // One process plays both parts here: the scoring server writes the log, the worker reads it.
-    const predictionLog = PredictionLogWriter.open(config.home);
-    stoppers.unshift(() => predictionLog.close());
+    // The scoring server runs as `mlcycle serve` in a process of its own, so the worker's activities
+    // never hold its event loop; it writes the prediction log, the worker reads it. Its lines go to
+    // mlcycle.log with the worker's, no line per request (unless MLCYCLE_LOG_LEVEL=debug).
+    const scoring = await startScoringProcess(logs.worker);
+    stoppers.unshift(() => scoring.stop());
     const predictionLogReader = PredictionLogReader.open(config.home);
     stoppers.unshift(() => predictionLogReader.close());
-    // No line per request, as before: a person trying the curl line reads the answer, not the log.
-    const scoringLogger = createLogger('scoring', logFile, { style: 'detailed' });
-    const scoring = await startScoringFromConfig(config, registry, predictionLog, {
-      logger: scoringLogger,
-      logRequests: false,
-    });
-    stoppers.unshift(() => scoring.close());
     const worker = await createMlcycleWorkers({
       connection: stack.workerConnection,
       namespace: config.namespace,
@@ -118,7 +113,12 @@ export async function runDevCommand(options: { sample: boolean; kafka?: boolean 
       await startDevKafka({ config, client: stack.client, uiBase: stack.uiBase, say, onStop });
     }
     say('serving until Ctrl-C');
-    await Promise.race([waitForShutdownSignal(), workerRun]);
+    let stopping = false;
+    const scoringExit = scoring.exited.then((how) => {
+      if (!stopping) say(`the scoring server stopped (${how}); see ${displayPath(logs.worker)}`);
+    });
+    await Promise.race([waitForShutdownSignal(), workerRun, scoringExit]);
+    stopping = true;
     say('shutting down');
   } finally {
     for (const stop of stoppers) {

@@ -23,3 +23,16 @@ export function logFormat(isTerminal: boolean, env: NodeJS.ProcessEnv = process.
   if (given) throw new Error(`MLCYCLE_LOG_FORMAT must be "json" or "text", got "${env.MLCYCLE_LOG_FORMAT}"`);
   return isTerminal ? 'text' : 'json';
 }
+
+/**
+ * Whether the scoring server logs a line per request: off at `info` (two synchronous lines a request are
+ * most of a one-record request's cost), on at `debug`/`trace` or with MLCYCLE_LOG_REQUESTS=1.
+ */
+export function logRequestsFrom(env: NodeJS.ProcessEnv = process.env): boolean {
+  const given = env.MLCYCLE_LOG_REQUESTS?.trim().toLowerCase();
+  if (given === '1' || given === 'true') return true;
+  if (given === '0' || given === 'false') return false;
+  if (given) throw new Error(`MLCYCLE_LOG_REQUESTS must be 1 or 0, got "${env.MLCYCLE_LOG_REQUESTS}"`);
+  const level = logLevel(env);
+  return level === 'debug' || level === 'trace';
+}

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import type { PredictionLogWriter } from '../../monitoring/prediction-log';
+import type { PredictionLogSink } from '../../monitoring/prediction-log';
 import { InvocationsResponseSchema, type InvocationsResponse } from '../../contracts/mlflow-scoring';
 import { describeValue, quoted } from '../echo';
 import type { ModelPool } from '../model-pool';
@@ -14,7 +14,7 @@ export interface InvocationsRoutesOptions {
   pool: ModelPool;
   defaultModel?: string;
   maxRecords?: number;
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   adminToken?: string;
 }
 
@@ -65,7 +65,7 @@ export const invocationsRoutes: FastifyPluginCallback<InvocationsRoutesOptions> 
           if (csv) typeCellsBySpec(records, spec);
           return records;
         },
-        { pool, name: model ?? defaultModelName(pool, defaultModel), version, predictionLog, skipLog },
+        { pool, name: model ?? defaultModelName(pool, defaultModel), version, predictionLog, skipLog, request },
       );
       return { predictions: predictions.map((prediction) => prediction.probability) };
     },

@@ -1,7 +1,7 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PredictionLogWriter } from '../../monitoring/prediction-log';
+import type { PredictionLogSink } from '../../monitoring/prediction-log';
 import { packageRoot } from '../../core/build-info';
 import {
   InferResponseSchema,
@@ -25,7 +25,7 @@ import { readInferRequest, type V2Body } from './tensors';
 export interface V2RoutesOptions {
   pool: ModelPool;
   maxRecords?: number;
-  predictionLog?: PredictionLogWriter;
+  predictionLog?: PredictionLogSink;
   adminToken?: string;
 }
 
@@ -90,14 +90,15 @@ export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, d
     return { name, version: String(version), ready: true };
   });
 
-  const infer = async (name: string, version: number | undefined, body: unknown, skipLog: boolean) => {
-    const call = readInferRequest(body as V2Body, maxRecords);
+  const infer = async (request: FastifyRequest, name: string, version: number | undefined, skipLog: boolean) => {
+    const call = readInferRequest(request.body as V2Body, maxRecords);
     const { record, predictions } = await scoreRecords(call.toRecords, {
       pool,
       name,
       version,
       predictionLog,
       skipLog,
+      request,
     });
     const response: InferResponse = {
       model_name: name,
@@ -110,12 +111,12 @@ export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, d
   const inferSchema = { schema: { response: { 200: InferResponseSchema } } };
   app.post<NameParams>('/v2/models/:name/infer', inferSchema, async (request) => {
     const skipLog = skipLogAllowed(request, adminToken);
-    return infer(request.params.name, undefined, request.body, skipLog);
+    return infer(request, request.params.name, undefined, skipLog);
   });
   app.post<VersionParams>('/v2/models/:name/versions/:version/infer', inferSchema, async (request) => {
     const skipLog = skipLogAllowed(request, adminToken);
     const version = versionFromPath(request.params.version);
-    return infer(request.params.name, version, request.body, skipLog);
+    return infer(request, request.params.name, version, skipLog);
   });
   done();
 };

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { logFormat, logLevel } from '../../core/logging/log-settings';
+import { logFormat, logLevel, logRequestsFrom } from '../../core/logging/log-settings';
 import { createLogger, type LogSink } from '../../core/logging/logger';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'mlcycle.cjs');
@@ -33,6 +33,16 @@ describe('log format and level', () => {
       () => logLevel({ MLCYCLE_LOG_LEVEL: 'loud' }),
       /MLCYCLE_LOG_LEVEL must be one of trace, .* got "loud"/,
     );
+  });
+
+  it('logs a line per scoring request only at debug or trace, or when MLCYCLE_LOG_REQUESTS says so', () => {
+    assert.equal(logRequestsFrom({}), false);
+    assert.equal(logRequestsFrom({ MLCYCLE_LOG_LEVEL: 'info' }), false);
+    assert.equal(logRequestsFrom({ MLCYCLE_LOG_LEVEL: 'debug' }), true);
+    assert.equal(logRequestsFrom({ MLCYCLE_LOG_LEVEL: 'TRACE' }), true);
+    assert.equal(logRequestsFrom({ MLCYCLE_LOG_REQUESTS: '1' }), true);
+    assert.equal(logRequestsFrom({ MLCYCLE_LOG_LEVEL: 'debug', MLCYCLE_LOG_REQUESTS: '0' }), false);
+    assert.throws(() => logRequestsFrom({ MLCYCLE_LOG_REQUESTS: 'sometimes' }), /MLCYCLE_LOG_REQUESTS must be 1 or 0/);
   });
 
   it('a JSON sink gets one JSON.parse-able line per entry, with the component and the fields, a field called name included', () => {
