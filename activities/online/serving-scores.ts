@@ -52,7 +52,8 @@ async function scorerOf(record: ModelVersionRecord): Promise<Scorer> {
   if (record.modelPath && record.modelSha256) {
     const file = await readVerifiedJson<TrainedModelFile>(record.modelPath, record.modelSha256);
     const algorithm: string = file.algorithm;
-    if (algorithm === 'logistic') {
+    // A calibrated version's answers are its calibration map over the coefficients: ONNX has both.
+    if (algorithm === 'logistic' && !file.calibration) {
       const model = new OnlineLogistic(file.spec, file.model);
       return { score: (records) => Promise.resolve(model.predict(records)), release: () => Promise.resolve() };
     }

@@ -12,6 +12,14 @@ export function logisticOf(file: TrainedModelFile): Pick<TrainedModelFile, 'spec
       `${file.modelName}'s model is "${algorithm}"; online training updates logistic regression coefficients only`,
     );
   }
+  if (file.calibration) {
+    // The online rule updates the raw coefficients; a calibration map fitted to the old ones would no
+    // longer fit, and the warm start would not equal what the version serves.
+    throw new InvalidInputError(
+      `${file.modelName}'s model is calibrated (${file.calibration.method}); online training updates raw logistic ` +
+        'coefficients: start it from a version trained with "calibration": "none"',
+    );
+  }
   return { spec: file.spec, model: file.model };
 }
 
@@ -42,6 +50,7 @@ export function toTrainedModelFile(
   return {
     modelName: parent.modelName,
     algorithm: 'logistic',
+    ...(parent.target ? { target: parent.target } : {}),
     spec,
     model: learner.model(),
     threshold: parent.threshold,

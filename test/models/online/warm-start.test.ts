@@ -71,6 +71,15 @@ describe('warm start from a version trained by the batch pipeline', () => {
     );
   });
 
+  test('a calibrated model file is refused: the online rule moves the coefficients its calibration was fitted to', () => {
+    const calibrated: TrainedModelFile = { ...trained, calibration: { method: 'platt', a: 1.1, b: -0.2, rows: 100 } };
+    assert.throws(
+      () => logisticOf(calibrated),
+      (error: unknown) =>
+        error instanceof InvalidInputError && /calibrated \(platt\).*"calibration": "none"/.test(error.message),
+    );
+  });
+
   test('coefficients that do not fit the spec are refused before any record is scored', () => {
     const { spec, model } = logisticOf(trained);
     assert.throws(
