@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FeatureSpec } from '../models/types';
 import type { ClassificationMetrics } from '../contracts';
 import { MonitorRuns } from './monitor-runs';
+import { Rollouts } from './rollouts';
 import { REGISTRY_SCHEMA } from './schema';
 import { migrate } from '../core/sqlite-migrations';
 import type { ModelVersionRecord } from './types';
@@ -69,6 +70,7 @@ interface VersionRow {
  */
 export class ModelRegistry {
   readonly monitorRuns: MonitorRuns;
+  readonly rollouts: Rollouts;
   private readonly statements: Statements;
 
   private constructor(
@@ -77,6 +79,7 @@ export class ModelRegistry {
   ) {
     this.statements = prepareStatements(db);
     this.monitorRuns = new MonitorRuns(db);
+    this.rollouts = new Rollouts(db);
   }
 
   static open(home: string): ModelRegistry {
