@@ -9,6 +9,8 @@ import { installJsonBodyParser } from './json-body';
 import type { ModelPool } from './model-pool';
 import { modelRoutes } from './model-routes';
 import { predictRoutes } from './predict-routes';
+import { rolloutRoutes } from './rollout-routes';
+import type { Traffic } from './traffic';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -27,6 +29,8 @@ export interface ScoringAppOptions {
   logger?: FastifyBaseLogger;
   /** Fastify's two lines per request at info (`mlcycle serve` keeps them; `dev` logs no requests). */
   logRequests?: boolean;
+  /** Canary split, version pins, shadow copies and per-version counters (serving/traffic.ts); none: serving only. */
+  traffic?: Traffic;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface ScoringAppOptions {
  * It borrows the pool and the prediction log; whoever created them closes them.
  */
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
-  const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
+  const { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     loggerInstance: options.logger,
@@ -49,10 +53,11 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   installJsonBodyParser(app);
   installErrorHandling(app, { bodyLimit });
   void app.register(healthRoutes, { pool });
-  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
+  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic });
   void app.register(feedbackRoutes, { predictionLog });
   void app.register(modelRoutes, { pool });
   void app.register(adminRoutes, { pool, adminToken });
+  if (traffic) void app.register(rolloutRoutes, { traffic, adminToken });
   // Whatever the last requests logged is written when the app stops, before its owner closes the log.
   if (predictionLog) app.addHook('onClose', () => void predictionLog.flush());
   return app;

@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import { buildScoringApp } from './app';
 import type { ModelSource } from './model-source';
-import { ModelPool } from './model-pool';
+import { DEFAULT_REFRESH_INTERVAL_MS, ModelPool } from './model-pool';
+import { ShadowLogWriter } from './shadow-log';
+import { createTraffic } from './traffic';
 
 export interface ScoringServerOptions {
   host: string;
@@ -16,6 +18,8 @@ export interface ScoringServerOptions {
   refreshIntervalMs?: number;
   logger?: FastifyBaseLogger;
   logRequests?: boolean;
+  /** Where shadow versions' answers are logged (a JSON-lines file per model); none: only counted. */
+  shadowLogDir?: string;
 }
 
 export interface ScoringServer {
@@ -30,7 +34,11 @@ export interface ScoringServer {
  */
 export async function startScoringServer(options: ScoringServerOptions): Promise<ScoringServer> {
   const pool = new ModelPool({ source: options.source, refreshIntervalMs: options.refreshIntervalMs });
+  const shadowLog = options.shadowLogDir === undefined ? undefined : new ShadowLogWriter(options.shadowLogDir);
+  const refreshMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+  const traffic = createTraffic(options.source, pool, refreshMs, shadowLog);
   const app = buildScoringApp({
+    traffic,
     pool,
     defaultModel: options.defaultModel,
     predictionLog: options.predictionLog,
@@ -39,9 +47,14 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     logRequests: options.logRequests,
   });
   // Closing the app (after in-flight requests end) releases the sessions.
-  app.addHook('onClose', () => pool.close());
+  app.addHook('onClose', async () => {
+    traffic.router.close();
+    await pool.close();
+    await shadowLog?.close();
+  });
   try {
     await pool.start(app.log);
+    traffic.router.start(app.log);
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();
