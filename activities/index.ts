@@ -1,10 +1,12 @@
 import type { PredictionLogReader } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { createBatchActivities } from './batch';
+import { createCompareWithChampion } from './compare-champion';
 import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
 import { createRegisterModel, createRejectModel } from './register-model';
+import { createRolloutActivities } from './rollout-activities';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
 
@@ -40,6 +42,8 @@ function createLifecycleActivities(deps: ActivityDeps) {
     registerModel: createRegisterModel(deps),
     rejectModel: createRejectModel(deps.registry),
     deployModel: createDeployModel(deps),
+    compareWithChampion: createCompareWithChampion(deps.registry),
+    ...createRolloutActivities(deps),
   };
 }
 
