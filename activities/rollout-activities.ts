@@ -1,7 +1,8 @@
 import { Context, heartbeat, log, sleep } from '@temporalio/activity';
 import { InvalidInputError } from '../core/errors';
 import type { ModelRegistry } from '../registry/model-registry';
-import { type ModelTrafficSnapshot, shadowBetween, trafficBetween } from '../serving/traffic-stats';
+import type { ModelTrafficSnapshot } from '../contracts/rollout';
+import { shadowBetween, trafficBetween } from './traffic-window';
 import type { RolloutOptions, RolloutOutcome } from '../contracts/rollout';
 import { currentRun } from './run-files';
 import { describeShadow, judgeCanary, ROLLOUT_DEFAULTS } from './rollout-verdict';
@@ -24,7 +25,7 @@ export interface StartRolloutInput {
 export type StartedRollout =
   | { started: true; rolloutId: number; championVersion: number; smokeRows: number }
   /** `direct`: nothing serves, so there is nothing to split or shadow against: deploy it directly. */
-  | { started: false; direct: boolean; reason: string };
+  | { started: false; direct: boolean; reason: string; servingVersion: number | null };
 
 export interface WatchRolloutInput {
   modelName: string;
@@ -47,10 +48,13 @@ const POLL_MS = 1000;
 export function createRolloutActivities({ registry, scoringUrl, adminToken }: RolloutDeps) {
   const client = new ScoringClient(scoringUrl, adminToken);
   // Servers follow the registry within their poll interval anyway; this only saves that delay.
-  const refreshServer = () =>
-    client
-      .refreshRollouts()
-      .catch((error: unknown) => log.warn('rollout refresh not applied', { error: String(error) }));
+  const refreshServer = async (): Promise<void> => {
+    try {
+      await client.refreshRollouts();
+    } catch (error) {
+      log.warn('rollout refresh not applied', { error: String(error) });
+    }
+  };
 
   /** Smoke-tests the version, then records the rollout in the registry, which every scoring server follows. */
   async function startRollout({ modelName, version, strategy, share }: StartRolloutInput): Promise<StartedRollout> {
@@ -58,12 +62,17 @@ export function createRolloutActivities({ registry, scoringUrl, adminToken }: Ro
     if (!record) throw new InvalidInputError(`${modelName} has no version ${version} in the registry`);
     const champion = registry.getServing(modelName);
     if (!champion)
-      return { started: false, direct: true, reason: `nothing serves ${modelName} yet, so no ${strategy}` };
+      return {
+        started: false,
+        direct: true,
+        reason: `nothing serves ${modelName} yet, so no ${strategy}`,
+        servingVersion: null,
+      };
     const smoke = await stageAndSmokeTest(client, record);
     if (!smoke.passed) {
       const reason = `${smoke.reason}; version ${champion.version} keeps serving`;
       registry.markRejected(modelName, version, reason, currentRun());
-      return { started: false, direct: false, reason };
+      return { started: false, direct: false, reason, servingVersion: champion.version };
     }
     const rollout = registry.rollouts.start({
       modelName,
@@ -86,7 +95,7 @@ export function createRolloutActivities({ registry, scoringUrl, adminToken }: Ro
   async function watchRollout(input: WatchRolloutInput): Promise<RolloutOutcome> {
     const { modelName, version, championVersion, options } = input;
     const watchMs = (options.watchSeconds ?? ROLLOUT_DEFAULTS.watchSeconds) * 1000;
-    const resumed = Context.current().info.heartbeatDetails as
+    const resumed = (Context.current().info.heartbeatDetails ?? undefined) as
       { startedAt: number; before: ModelTrafficSnapshot } | undefined;
     const startedAt = resumed?.startedAt ?? Date.now();
     const before = resumed?.before ?? (await client.rolloutStats(modelName));

@@ -1,6 +1,6 @@
 import type { RawRecord } from '../models/types';
 import { NO_LOG_HEADER } from '../contracts/http';
-import type { ModelTrafficSnapshot } from '../serving/traffic-stats';
+import type { ModelTrafficSnapshot } from '../contracts/rollout';
 
 /** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
 export class ScoringClient {

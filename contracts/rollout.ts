@@ -145,3 +145,32 @@ export interface RolloutOutcome {
   champion: VersionTraffic | null;
   shadow?: ShadowAgreement;
 }
+
+/** A version's counters on one scoring server, cumulative since it started (GET /admin/rollout-stats). */
+export interface VersionCounters {
+  version: number;
+  requests: number;
+  /** Requests the version failed to answer (5xx); refused bad input is the caller's error, not counted. */
+  errors: number;
+  /** Count per latency bucket (`boundsMs`, then one for anything slower). */
+  buckets: number[];
+}
+
+export interface ShadowCounters {
+  version: number;
+  records: number;
+  sameLabel: number;
+  sumAbsDiff: number;
+  maxAbsDiff: number;
+  errors: number;
+  /** Copies not scored because too many shadow scorings were already under way. */
+  dropped: number;
+}
+
+export interface ModelTrafficSnapshot {
+  model: string;
+  /** Upper bounds of the latency buckets, in ms. */
+  boundsMs: number[];
+  versions: VersionCounters[];
+  shadow: ShadowCounters[];
+}

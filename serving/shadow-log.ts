@@ -59,7 +59,8 @@ export class ShadowLogWriter {
       this.writing = this.writing.then(async () => {
         try {
           await mkdir(this.dir, { recursive: true });
-          for (const [model, lines] of byModel) await appendFile(shadowLogFile(this.dir, model), `${lines.join('\n')}\n`);
+          for (const [model, lines] of byModel)
+            await appendFile(shadowLogFile(this.dir, model), `${lines.join('\n')}\n`);
         } catch (error) {
           this.onError(error);
         }

@@ -30,7 +30,7 @@ export class ShadowScorer {
     this.inFlight += 1;
     // After the current I/O phase: the caller's response is written before the shadow scoring starts.
     setImmediate(() => {
-      this.score(name, version, records, served).finally(() => {
+      void this.score(name, version, records, served).finally(() => {
         this.inFlight -= 1;
       });
     });

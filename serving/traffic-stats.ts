@@ -1,4 +1,4 @@
-import type { ShadowAgreement, VersionTraffic } from '../contracts/rollout';
+import type { ModelTrafficSnapshot, ShadowCounters, VersionCounters } from '../contracts/rollout';
 
 // Per-version traffic counters of one scoring server, cumulative since it started. A canary or shadow
 // watcher reads them twice (GET /admin/rollout-stats) and judges the difference, so counters never
@@ -7,35 +7,6 @@ import type { ShadowAgreement, VersionTraffic } from '../contracts/rollout';
 
 /** Upper bounds of the latency buckets in ms: 0.05 ms × 1.25^i up to about 2 minutes; the last is open. */
 export const LATENCY_BOUNDS_MS: readonly number[] = Array.from({ length: 66 }, (_, i) => 0.05 * 1.25 ** i);
-
-/** Reported for the open last bucket (JSON has no Infinity). */
-const SLOWER_THAN_ALL_MS = (LATENCY_BOUNDS_MS.at(-1) as number) * 1.25;
-
-export interface VersionCounters {
-  version: number;
-  requests: number;
-  /** Requests the version failed to answer (5xx); refused bad input is the caller's error, not counted. */
-  errors: number;
-  /** Count per latency bucket (LATENCY_BOUNDS_MS, then one for anything slower). */
-  buckets: number[];
-}
-
-export interface ShadowCounters {
-  version: number;
-  records: number;
-  sameLabel: number;
-  sumAbsDiff: number;
-  maxAbsDiff: number;
-  errors: number;
-  /** Copies not scored because too many shadow scorings were already under way. */
-  dropped: number;
-}
-
-export interface ModelTrafficSnapshot {
-  model: string;
-  versions: VersionCounters[];
-  shadow: ShadowCounters[];
-}
 
 export class TrafficStats {
   private readonly versions = new Map<string, Map<number, VersionCounters>>();
@@ -85,75 +56,20 @@ export class TrafficStats {
 
   snapshot(model: string): ModelTrafficSnapshot {
     const copy = <T extends object>(map: Map<number, T> | undefined): T[] =>
-      [...(map?.values() ?? [])].map((value) => structuredClone(value));
-    return { model, versions: copy(this.versions.get(model)), shadow: copy(this.shadows.get(model)) };
+      map ? [...map.values()].map((value) => structuredClone(value)) : [];
+    return {
+      model,
+      boundsMs: [...LATENCY_BOUNDS_MS],
+      versions: copy(this.versions.get(model)),
+      shadow: copy(this.shadows.get(model)),
+    };
   }
 }
 
 function entry<T>(maps: Map<string, Map<number, T>>, model: string, version: number, create: () => T): T {
   let byVersion = maps.get(model);
-  if (!byVersion) maps.set(model, (byVersion = new Map()));
+  if (!byVersion) maps.set(model, (byVersion = new Map<number, T>()));
   let found = byVersion.get(version);
   if (!found) byVersion.set(version, (found = create()));
   return found;
-}
-
-/** A version's traffic between two snapshots of the same server. */
-export function trafficBetween(
-  before: ModelTrafficSnapshot | undefined,
-  after: ModelTrafficSnapshot,
-  version: number,
-): VersionTraffic {
-  const start = before?.versions.find((v) => v.version === version);
-  const end = after.versions.find((v) => v.version === version);
-  const buckets = (end?.buckets ?? []).map((count, i) => count - (start?.buckets[i] ?? 0));
-  return {
-    version,
-    requests: (end?.requests ?? 0) - (start?.requests ?? 0),
-    errors: (end?.errors ?? 0) - (start?.errors ?? 0),
-    p50Ms: quantileMs(buckets, 0.5),
-    p99Ms: quantileMs(buckets, 0.99),
-  };
-}
-
-/** The shadow comparison between two snapshots. */
-export function shadowBetween(
-  before: ModelTrafficSnapshot | undefined,
-  after: ModelTrafficSnapshot,
-  version: number,
-): ShadowAgreement & { dropped: number } {
-  const zero: ShadowCounters = {
-    version,
-    records: 0,
-    sameLabel: 0,
-    sumAbsDiff: 0,
-    maxAbsDiff: 0,
-    errors: 0,
-    dropped: 0,
-  };
-  const start = before?.shadow.find((s) => s.version === version) ?? zero;
-  const end = after.shadow.find((s) => s.version === version) ?? zero;
-  const records = end.records - start.records;
-  return {
-    records,
-    agreement: records > 0 ? (end.sameLabel - start.sameLabel) / records : null,
-    meanAbsDiff: records > 0 ? (end.sumAbsDiff - start.sumAbsDiff) / records : null,
-    // The largest since the server started: a maximum cannot be taken apart by window.
-    maxAbsDiff: records > 0 ? end.maxAbsDiff : null,
-    errors: end.errors - start.errors,
-    dropped: end.dropped - start.dropped,
-  };
-}
-
-/** The upper bound of the bucket holding quantile `q`; null without requests. */
-export function quantileMs(buckets: readonly number[], q: number): number | null {
-  const total = buckets.reduce((sum, count) => sum + count, 0);
-  if (total === 0) return null;
-  const rank = Math.ceil(q * total);
-  let seen = 0;
-  for (let i = 0; i < buckets.length; i++) {
-    seen += buckets[i] ?? 0;
-    if (seen >= rank) return LATENCY_BOUNDS_MS[i] ?? SLOWER_THAN_ALL_MS;
-  }
-  return SLOWER_THAN_ALL_MS;
 }

@@ -67,7 +67,8 @@ export async function withRoutedModel<T>(
       answering = model.record.version;
       return use(model);
     });
-    if (live && answering !== undefined) traffic?.stats.recordRequest(name, answering, performance.now() - started, false);
+    if (live && answering !== undefined)
+      traffic?.stats.recordRequest(name, answering, performance.now() - started, false);
     return result;
   } catch (error) {
     const status = error instanceof ServingError ? error.statusCode : 500;
