@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -9,7 +10,7 @@ import type { MlLifecycleInput, MlLifecycleResult } from '../../contracts';
 import { readShadowLog } from '../../serving/shadow-log';
 import type { mlLifecycle } from '../../workflows';
 import { runCli } from '../helpers/cli-process';
-import { TELCO_CSV, tempHome } from '../helpers/paths';
+import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
 
@@ -40,10 +41,13 @@ describe('safe rollouts, the champion gate and approval on a real stack', () => 
     await stack?.stop();
   });
 
-  function lifecycle(input: Partial<MlLifecycleInput>): Promise<WorkflowHandle<typeof mlLifecycle>> {
+  function lifecycle(
+    input: Partial<MlLifecycleInput>,
+    workflowId?: string,
+  ): Promise<WorkflowHandle<typeof mlLifecycle>> {
     return stack.env.client.workflow.start<typeof mlLifecycle>('mlLifecycle', {
       taskQueue: stack.taskQueue,
-      workflowId: `${MODEL}-${randomUUID()}`,
+      workflowId: workflowId ?? `${MODEL}-${randomUUID()}`,
       args: [{ modelName: MODEL, dataUri: TELCO_CSV, ...input }],
     });
   }
@@ -72,7 +76,8 @@ describe('safe rollouts, the champion gate and approval on a real stack', () => 
 
   it('promotes a canary that answered its share of the traffic without errors', async () => {
     const before = stack.registry.getServing(MODEL)?.version;
-    const handle = await lifecycle({ rollout: { strategy: 'canary', share: 0.5, watchSeconds: 3, minRequests: 10 } });
+    const canary = { strategy: 'canary', share: 0.5, watchSeconds: 3, minRequests: 10 } as const;
+    const handle = await lifecycle({ rollout: canary }, 'telco-canary-e2e');
     const { result, answers } = await driveUntilDone(handle);
     assert.equal(result.deployed, true, result.reason);
     assert.equal(result.rollout?.outcome, 'promoted');
@@ -86,6 +91,9 @@ describe('safe rollouts, the champion gate and approval on a real stack', () => 
     assert.equal(rollout?.outcome, 'promoted');
     assert.equal(rollout?.candidateVersion, result.version);
     assert.ok(rollout?.endedAt);
+    // Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose.
+    mkdirSync(TEST_OUTPUT, { recursive: true });
+    writeFileSync(join(TEST_OUTPUT, 'ml-lifecycle-canary-history.json'), historyToJSON(await handle.fetchHistory()));
   });
 
   it('rolls a canary back when it breaks its latency guard, and the champion keeps serving', async () => {
