@@ -176,7 +176,12 @@ export function createRolloutActivities({ registry, scoringUrl, adminToken }: Ro
       }
       registry.rollouts.end(rolloutId, outcome, reason);
     }
-    if (outcome === 'promoted') await client.promote(modelName, version);
+    if (outcome === 'promoted') {
+      // The registry already serves it and every replica follows within its poll: this only saves the delay.
+      await client.promote(modelName, version).catch((error: unknown) => {
+        log.warn('direct promote not applied; servers follow the registry', { error: String(error) });
+      });
+    }
     await refreshServer();
     log.info('rollout finished', { modelName, version, outcome, reason });
     return { servingVersion: registry.getServing(modelName)?.version ?? null };
