@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
@@ -173,5 +173,25 @@ describe('mlLifecycle release: champion gate, approval, canary and shadow', () =
       championVersion: 2,
       options: rollout,
     });
+  });
+
+  it('fails fast, before any activity, naming each wrong rollout, promotion and approval field', async () => {
+    const calls: Calls = [];
+    activities = fakeActivities(calls);
+    const handle = await start({
+      rollout: { strategy: 'blue' },
+      promotion: { metric: 'brier' },
+      approval: { required: true, timeout: 'soon' },
+    } as unknown as Partial<MlLifecycleInput>);
+    const failure = await handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof WorkflowFailedError);
+    const message = failure.cause?.message ?? '';
+    assert.match(message, /rollout\.strategy must be one of "direct", "canary", "shadow"; got "blue"/);
+    assert.match(message, /promotion\.metric must be one of .*; got "brier"/);
+    assert.match(message, /approval\.timeout must be seconds or a number with a unit .*; got "soon"/);
+    assert.deepEqual(calls, []);
   });
 });
