@@ -74,7 +74,17 @@ const restrictedPaths = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.venv/**', '.kafka/**', 'dist/**', 'test-output/**', '.mlcycle/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.venv/**',
+      '.kafka/**',
+      'dist/**',
+      'test-output/**',
+      '.mlcycle/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,15 +1,16 @@
 import { heartbeat, log } from '@temporalio/activity';
-import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../core/errors';
 import { classificationMetrics } from '../models/metrics';
 import { OnnxScorer } from '../models/onnx-scorer';
 import type { RawRecord } from '../models/types';
+import { CHALLENGER } from '../registry/aliases';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { ModelVersionRecord } from '../registry/types';
 import { checkRecords } from '../serving/request-validation';
 import type { GateMetrics, GateOutcome, PromotionRule } from '../contracts/rollout';
-import type { ExpectedOutputsFile } from './model-files';
 import { judgePromotion } from './promotion-rule';
+import { currentRun } from './run-files';
+import { readExpected } from './smoke-test';
 
 export interface CompareWithChampionInput {
   modelName: string;
@@ -42,7 +43,7 @@ export function createCompareWithChampion(registry: ModelRegistry) {
         reason: `not compared: champion v${champion.version} predicts ${champion.target}=${champion.positiveLabel}, version ${version} ${candidate.target}=${candidate.positiveLabel}`,
       };
     }
-    const expected = JSON.parse(await readFile(candidate.expectedPath, 'utf8')) as ExpectedOutputsFile;
+    const expected = await readExpected(candidate);
     const labels = expected.labels;
     if (!labels || labels.length !== expected.records.length) {
       return { compared: false, reason: `not compared: version ${version} kept no labels for its held-back rows` };
@@ -70,6 +71,9 @@ export function createCompareWithChampion(registry: ModelRegistry) {
       rows: y.length,
     });
     log.info('compared with the champion', { modelName, version, champion: champion.version, ...verdict });
+    // A loser is the challenger: the alias says which version would be next (set once; a retry changes nothing).
+    if (!verdict.passed)
+      registry.aliases.set(modelName, CHALLENGER, version, { reason: verdict.reason, actor: currentRun() });
     return {
       compared: true,
       championVersion: champion.version,

@@ -9,6 +9,7 @@ import { writeDriftReport } from '../monitoring/report/files';
 import type { ModelBaseline } from '../monitoring/types';
 import type { ModelRegistry } from '../registry/model-registry';
 import { InvalidInputError } from '../core/errors';
+import { readArtifact } from '../core/integrity';
 import { safeFileName } from '../core/file-names';
 import type {
   DataChange,
@@ -23,7 +24,7 @@ import type {
 } from '../contracts/monitor-activities';
 import { createPrepareRetrainData } from './prepare-retrain-data';
 import { retrainOptionsOf } from './retrain-options';
-import { currentRun, dataPathFromUri, readVerifiedJson } from './run-files';
+import { currentRun, dataPathFromUri } from './run-files';
 
 export interface MonitorDeps {
   registry: ModelRegistry;
@@ -55,7 +56,11 @@ export function createMonitorActivities(deps: MonitorDeps) {
         `${modelName} v${version} has no drift baseline (it was registered before monitoring existed); retrain it to monitor it`,
       );
     }
-    const baseline = await readVerifiedJson<ModelBaseline>(stored.path, stored.sha256);
+    const baseline = JSON.parse(
+      (await readArtifact(stored.path, stored.sha256, `the drift baseline of ${modelName} v${version}`)).toString(
+        'utf8',
+      ),
+    ) as ModelBaseline;
     const config = resolveDriftConfig(input.config);
     heartbeat({ stage: 'reading window' });
     const window = readWindowWithFeedback(predictionLog, modelName, version, from, to);

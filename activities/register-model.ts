@@ -39,6 +39,7 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
       artifactPath: onnx.path,
       artifactSha256: onnx.sha256,
       expectedPath: expected.path,
+      expectedSha256: expected.sha256,
       modelPath: modelFile.path,
       modelSha256: modelFile.sha256,
       spec: model.spec,

@@ -1,5 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
+import { ArtifactIntegrityError } from '../core/errors';
+import { readArtifact } from '../core/integrity';
 import type { ModelVersionRecord } from '../registry/types';
 import type { ExpectedOutputsFile } from './model-files';
 import { type ScoringClient, ScoringHttpError } from './scoring-client';
@@ -27,7 +29,16 @@ export async function stageAndSmokeTest(client: ScoringClient, record: ModelVers
     }
     throw err;
   }
-  const expected = JSON.parse(await readFile(record.expectedPath, 'utf8')) as ExpectedOutputsFile;
+  let expected: ExpectedOutputsFile;
+  try {
+    expected = await readExpected(record);
+  } catch (err) {
+    // Without trustworthy expected outputs the smoke test proves nothing: final, like a refused stage.
+    if (err instanceof ArtifactIntegrityError) {
+      return { passed: false, reason: `smoke test impossible: ${err.message}`, rows: 0, maxAbsDiff: null };
+    }
+    throw err;
+  }
   let maxAbsDiff = 0;
   let mismatched = 0;
   let worst = '';
@@ -71,4 +82,14 @@ export async function stageAndSmokeTest(client: ScoringClient, record: ModelVers
   }
   const reason = `smoke test passed: ${rows} held-back rows match within ${SMOKE_TOLERANCE} (max diff ${maxAbsDiff.toExponential(2)})`;
   return { passed: true, reason, rows, maxAbsDiff };
+}
+
+/** The version's held-back rows and outputs, checked against the digest recorded when it was registered. */
+export async function readExpected(record: ModelVersionRecord): Promise<ExpectedOutputsFile> {
+  const what = `the expected-outputs file of ${record.modelName} v${record.version}`;
+  const bytes =
+    record.expectedSha256 === null
+      ? await readFile(record.expectedPath)
+      : await readArtifact(record.expectedPath, record.expectedSha256, what);
+  return JSON.parse(bytes.toString('utf8')) as ExpectedOutputsFile;
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runApproveCommand, type ApproveCommandOptions } from './commands/approve';
 import { runDevCommand } from './commands/dev';
 import { runDriftReportCommand } from './commands/drift-report';
+import { registerModelsCommand } from './commands/models';
 import { runMonitorCommand, type MonitorCommandOptions } from './commands/monitor';
 import { runRetrainCommand, type RetrainCommandOptions } from './commands/retrain';
 import { runScoreCommand, type ScoreCommandOptions } from './commands/score';
@@ -144,6 +145,8 @@ program
   .option('--reason <text>', 'why, kept in the result')
   .option('--by <name>', 'who decides (default: the OS user)')
   .action((options: ApproveCommandOptions) => runApproveCommand(options));
+
+registerModelsCommand(program);
 
 program.parseAsync().then(
   () => process.exit(process.exitCode ?? 0),

@@ -35,6 +35,11 @@ export const TELCO_COLUMNS = [
 export interface TelcoSampleOptions {
   rows: number;
   seed: number;
+  /**
+   * Rows from this index on draw churn from CHANGED_CHURN_LOGIT: the same customers (same seed, same
+   * features), a changed market. For concept-drift tests and the online-training benchmark.
+   */
+  conceptChangeAt?: number;
 }
 
 type Rng = () => number;
@@ -84,6 +89,23 @@ const CHURN_LOGIT = {
   dependents: -0.2,
 };
 
+/**
+ * After the concept change: a competitor's fibre undercuts ours (fibre customers now churn less than
+ * DSL ones), contracts bind less, seniors and families leave more, paperless billing stops mattering.
+ */
+const CHANGED_CHURN_LOGIT: typeof CHURN_LOGIT = {
+  intercept: -0.3,
+  contract: { 'Month-to-month': 0, 'One year': -0.5, 'Two year': -1.2 },
+  perTenureMonth: -0.015,
+  internet: { DSL: 0.9, 'Fiber optic': -0.6, No: -0.9 },
+  electronicCheck: 0.5,
+  techSupport: -0.45,
+  onlineSecurity: 0.3,
+  senior: 1,
+  paperless: 0,
+  dependents: 0.6,
+};
+
 const BATCH_CHARS = 1 << 20;
 const ID_LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const ID_SPACE = 10_000n * 26n ** 5n;
@@ -98,17 +120,17 @@ export async function writeTelcoSample(path: string, options: TelcoSampleOptions
   await pipeline(Readable.from(csvBatches(options)), createWriteStream(path, { encoding: 'utf8' }));
 }
 
-function csvBatches({ rows, seed }: TelcoSampleOptions): Generator<string> {
+function csvBatches({ rows, seed, conceptChangeAt = Infinity }: TelcoSampleOptions): Generator<string> {
   if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`rows must be a whole number >= 0, got ${rows}`);
-  return batchLines(rows, seed);
+  return batchLines(rows, seed, conceptChangeAt);
 }
 
-function* batchLines(rows: number, seed: number): Generator<string> {
+function* batchLines(rows: number, seed: number, conceptChangeAt: number): Generator<string> {
   const rng = createRng(seed);
   const customerId = customerIdSequence(rng);
   let batch = TELCO_COLUMNS.join(',') + '\n';
   for (let i = 0; i < rows; i++) {
-    batch += customerLine(rng, customerId(i)) + '\n';
+    batch += customerLine(rng, customerId(i), i >= conceptChangeAt ? CHANGED_CHURN_LOGIT : CHURN_LOGIT) + '\n';
     if (batch.length >= BATCH_CHARS) {
       yield batch;
       batch = '';
@@ -117,12 +139,12 @@ function* batchLines(rows: number, seed: number): Generator<string> {
   yield batch;
 }
 
-function customerLine(rng: Rng, customerId: string): string {
+function customerLine(rng: Rng, customerId: string, concept: typeof CHURN_LOGIT): string {
   const customer = drawCustomer(rng);
   // Prices drift over a customer's life, so the total is only roughly tenure × monthly.
   const { tenure, monthly } = customer;
   const total = tenure <= 1 ? monthly * tenure : tenure * monthly * (0.95 + rng() * 0.1);
-  const churn = rng() < 1 / (1 + Math.exp(-churnLogit(customer)));
+  const churn = rng() < 1 / (1 + Math.exp(-churnLogit(customer, concept)));
   return formatLine(customerId, customer, total, churn);
 }
 
@@ -153,8 +175,7 @@ function monthlyCharge(services: Pick<Customer, 'phone' | 'multipleLines' | 'int
   return Math.max(18.25, Math.round((price + (rng() - 0.5) * 6) * 20) / 20);
 }
 
-function churnLogit(c: Customer): number {
-  const w = CHURN_LOGIT;
+function churnLogit(c: Customer, w: typeof CHURN_LOGIT): number {
   return (
     w.intercept +
     w.contract[c.contract] +

@@ -20,6 +20,16 @@ export interface LogisticOptions {
   maxIterations?: number;
   tolerance?: number;
   onIteration?: (info: IterationInfo) => void;
+  /**
+   * Weight of each positive and each negative row in the log loss (default 1 and 1). The sum stays
+   * divided by the row count, so weights that average 1 over the rows ('balanced') keep l2's scale.
+   */
+  classWeights?: ClassWeights;
+}
+
+export interface ClassWeights {
+  positive: number;
+  negative: number;
 }
 
 export interface LogisticFit extends LogisticModel {
@@ -31,7 +41,8 @@ export interface LogisticFit extends LogisticModel {
 
 /**
  * L2-regularised logistic regression fitted by Newton–Raphson (IRLS) on
- * mean log loss + l2/(2n)·||w||², intercept not penalised. Each step solves H·Δ = g with a
+ * (1/n)·Σ cᵢ·log lossᵢ + l2/(2n)·||w||², intercept not penalised, cᵢ the row's class weight (1 unless
+ * `classWeights` says otherwise). Each step solves H·Δ = g with a
  * Cholesky factorisation (LU if H is numerically not positive definite) and halves the step until
  * the objective decreases; it stops when the gradient's max-abs is below `tolerance`.
  *
@@ -42,14 +53,15 @@ export function fitLogistic(X: Matrix, y: Uint8Array, options: LogisticOptions):
   if (y.length !== X.rows) throw new RangeError(`X has ${X.rows} rows but y has ${y.length} labels`);
   if (X.rows === 0) throw new RangeError('Cannot fit a logistic regression on zero rows');
   if (!(l2 >= 0) || !Number.isFinite(l2)) throw new RangeError(`l2 must be a finite number >= 0, got ${l2}`);
+  const c = rowWeights(y, options.classWeights);
 
-  let beta = startingPoint(X.cols, y);
+  let beta = startingPoint(X.cols, y, c);
   let z = linearPredictor(X, beta);
-  let loss = objective(z, y, beta, l2);
+  let loss = objective(z, y, beta, l2, c);
   let iterations = 0;
   let converged = false;
   for (;;) {
-    const gradient = objectiveGradient(X, y, z, beta, l2);
+    const gradient = objectiveGradient(X, y, z, beta, l2, c);
     const gradientNorm = maxAbs(gradient);
     onIteration?.({ iteration: iterations, loss, gradientNorm });
     if (gradientNorm < tolerance) {
@@ -57,8 +69,8 @@ export function fitLogistic(X: Matrix, y: Uint8Array, options: LogisticOptions):
       break;
     }
     if (iterations >= maxIterations) break;
-    const step = solveSymmetric(objectiveHessian(X, z, l2), gradient);
-    const accepted = lineSearch(X, y, beta, loss, gradient, step, l2);
+    const step = solveSymmetric(objectiveHessian(X, z, l2, c), gradient);
+    const accepted = lineSearch(X, y, beta, loss, gradient, step, l2, c);
     if (!accepted) break; // no decrease along the Newton direction: numerically stuck (e.g. separable data, l2 = 0)
     ({ beta, z, loss } = accepted);
     iterations++;
@@ -87,10 +99,28 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-/** Zero weights and the intercept at the log-odds of the base rate: already optimal for a model with no features. */
-function startingPoint(cols: number, y: Uint8Array): Float64Array {
+/** Per-row class weights, or null for all 1 (the unweighted loops stay as they were). */
+function rowWeights(y: Uint8Array, classWeights: ClassWeights | undefined): Float64Array | null {
+  if (classWeights === undefined) return null;
+  const { positive, negative } = classWeights;
+  if (!(positive > 0 && negative > 0 && Number.isFinite(positive) && Number.isFinite(negative))) {
+    throw new RangeError(`Class weights must be finite and > 0, got positive ${positive}, negative ${negative}`);
+  }
+  return Float64Array.from(y, (label) => (label === 1 ? positive : negative));
+}
+
+const weightOf = (c: Float64Array | null, i: number): number => (c === null ? 1 : (c[i] as number));
+
+/** Zero weights and the intercept at the log-odds of the (weighted) base rate: optimal for a model with no features. */
+function startingPoint(cols: number, y: Uint8Array, c: Float64Array | null): Float64Array {
   const beta = new Float64Array(cols + 1);
-  const rate = y.reduce((sum, label) => sum + label, 0) / y.length;
+  let weighted = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    weighted += weightOf(c, i) * (y[i] as number);
+    total += weightOf(c, i);
+  }
+  const rate = weighted / total;
   beta[cols] = rate > 0 && rate < 1 ? Math.log(rate / (1 - rate)) : 0;
   return beta;
 }
@@ -107,23 +137,30 @@ function linearPredictor(X: Matrix, beta: Float64Array): Float64Array {
   return z;
 }
 
-function objective(z: Float64Array, y: Uint8Array, beta: Float64Array, l2: number): number {
+function objective(z: Float64Array, y: Uint8Array, beta: Float64Array, l2: number, c: Float64Array | null): number {
   let sum = 0;
   for (let i = 0; i < z.length; i++) {
     const zi = z[i] as number;
     // log(1 + e^z) - y·z, written so e^z never overflows
-    sum += Math.log1p(Math.exp(-Math.abs(zi))) + Math.max(zi, 0) - (y[i] as number) * zi;
+    sum += weightOf(c, i) * (Math.log1p(Math.exp(-Math.abs(zi))) + Math.max(zi, 0) - (y[i] as number) * zi);
   }
   let squaredNorm = 0;
   for (let j = 0; j < beta.length - 1; j++) squaredNorm += (beta[j] as number) ** 2;
   return sum / z.length + (l2 / (2 * z.length)) * squaredNorm;
 }
 
-function objectiveGradient(X: Matrix, y: Uint8Array, z: Float64Array, beta: Float64Array, l2: number): Float64Array {
+function objectiveGradient(
+  X: Matrix,
+  y: Uint8Array,
+  z: Float64Array,
+  beta: Float64Array,
+  l2: number,
+  c: Float64Array | null,
+): Float64Array {
   const { rows, cols, data } = X;
   const gradient = new Float64Array(cols + 1);
   for (let i = 0; i < rows; i++) {
-    const residual = sigmoid(z[i] as number) - (y[i] as number);
+    const residual = weightOf(c, i) * (sigmoid(z[i] as number) - (y[i] as number));
     const offset = i * cols;
     for (let j = 0; j < cols; j++) gradient[j] = (gradient[j] as number) + residual * (data[offset + j] as number);
     gradient[cols] = (gradient[cols] as number) + residual;
@@ -139,14 +176,14 @@ function objectiveGradient(X: Matrix, y: Uint8Array, z: Float64Array, beta: Floa
  * zero entries of one-hot rows makes this several times faster. Only the upper triangle is
  * accumulated, then mirrored.
  */
-function objectiveHessian(X: Matrix, z: Float64Array, l2: number): Float64Array {
+function objectiveHessian(X: Matrix, z: Float64Array, l2: number, c: Float64Array | null): Float64Array {
   const { rows, cols, data } = X;
   const size = cols + 1;
   const hessian = new Float64Array(size * size);
   const nonZero = new Int32Array(cols);
   for (let i = 0; i < rows; i++) {
     const p = sigmoid(z[i] as number);
-    const w = p * (1 - p);
+    const w = weightOf(c, i) * p * (1 - p);
     if (w === 0) continue;
     const offset = i * cols;
     let count = 0;
@@ -197,6 +234,7 @@ function lineSearch(
   gradient: Float64Array,
   step: Float64Array,
   l2: number,
+  c: Float64Array | null,
 ): Candidate | null {
   const slope = -dot(gradient, step);
   if (!Number.isFinite(slope)) return null;
@@ -207,7 +245,7 @@ function lineSearch(
   for (let halving = 0; halving <= MAX_STEP_HALVINGS; halving++, t /= 2) {
     const candidate = beta.map((value, j) => value - t * (step[j] as number));
     const z = linearPredictor(X, candidate);
-    const candidateLoss = objective(z, y, candidate, l2);
+    const candidateLoss = objective(z, y, candidate, l2, c);
     if (candidateLoss <= loss + ARMIJO_FRACTION * t * Math.min(slope, 0) + roundingSlack) {
       return { beta: candidate, z, loss: candidateLoss };
     }

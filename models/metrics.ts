@@ -1,4 +1,5 @@
 import type { ClassificationMetrics, ConfusionMatrix } from '../contracts';
+import { expectedCalibrationError, reliabilityCurve } from './reliability';
 
 // Binary classification metrics on labels y ∈ {0, 1} and scores p. Metrics undefined for the data
 // (an AUC with a single class present) are NaN rather than a made-up number.
@@ -105,6 +106,7 @@ export function classificationMetrics(
   const { tp, fp, tn, fn } = confusion;
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  const reliability = reliabilityCurve(y, p);
   return {
     rocAuc: rocAuc(y, p),
     prAuc: prAuc(y, p),
@@ -118,6 +120,8 @@ export function classificationMetrics(
     confusion,
     rows: y.length,
     positives: tp + fn,
+    ece: expectedCalibrationError(reliability),
+    reliability,
   };
 }
 

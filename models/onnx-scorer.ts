@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ArtifactIntegrityError } from '../core/errors';
+import { readArtifact } from '../core/integrity';
 import { ownField, parseNumeric } from './features';
 import { OUTPUT_NAME } from './onnx-export';
 import type { InputColumn, RawRecord } from './types';
@@ -46,19 +45,17 @@ export class OnnxScorer {
     this.modelInputs = new Set(session.inputNames);
   }
 
-  /** Loads an artifact, refusing it before any parsing when its sha256 is not the recorded one. */
+  /**
+   * Loads an artifact, refusing it before any parsing when it is missing or its sha256 is not the
+   * recorded one; `what` names it in that error (e.g. "the ONNX model of churn v3").
+   */
   static async fromFile(
     path: string,
     expectedSha256?: string,
     options?: InferenceSession.SessionOptions,
+    what = 'the ONNX model file',
   ): Promise<OnnxScorer> {
-    const bytes = await readFile(path);
-    if (expectedSha256 !== undefined) {
-      const actual = createHash('sha256').update(bytes).digest('hex');
-      if (actual !== expectedSha256.toLowerCase()) {
-        throw new ArtifactIntegrityError(`Model file ${path} has sha256 ${actual}, expected ${expectedSha256}`);
-      }
-    }
+    const bytes = expectedSha256 === undefined ? await readFile(path) : await readArtifact(path, expectedSha256, what);
     return OnnxScorer.fromBytes(bytes, options);
   }
 

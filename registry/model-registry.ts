@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureSpec } from '../models/types';
 import type { ClassificationMetrics } from '../contracts';
+import { Aliases, CHAMPION, type Actor } from './aliases';
 import { MonitorRuns } from './monitor-runs';
 import { Rollouts } from './rollouts';
 import { REGISTRY_SCHEMA } from './schema';
@@ -10,8 +11,11 @@ import { migrate } from '../core/sqlite-migrations';
 import type { ModelVersionRecord } from './types';
 
 /** What a caller supplies to register a version; the registry assigns `version` and `createdAt`. */
-export type NewModelVersion = Omit<ModelVersionRecord, 'version' | 'createdAt' | 'modelPath' | 'modelSha256'> &
-  Partial<Pick<ModelVersionRecord, 'modelPath' | 'modelSha256'>>;
+export type NewModelVersion = Omit<
+  ModelVersionRecord,
+  'version' | 'createdAt' | 'modelPath' | 'modelSha256' | 'expectedSha256'
+> &
+  Partial<Pick<ModelVersionRecord, 'modelPath' | 'modelSha256' | 'expectedSha256'>>;
 
 export interface ServingRecord {
   modelName: string;
@@ -45,6 +49,7 @@ interface VersionRow {
   artifact_path: string;
   artifact_sha256: string;
   expected_path: string;
+  expected_sha256: string | null;
   model_path: string | null;
   model_sha256: string | null;
   spec_json: string;
@@ -71,6 +76,8 @@ interface VersionRow {
 export class ModelRegistry {
   readonly monitorRuns: MonitorRuns;
   readonly rollouts: Rollouts;
+  /** `champion` (the serving pointer), `challenger` and user names, with their append-only history. */
+  readonly aliases: Aliases;
   private readonly statements: Statements;
 
   private constructor(
@@ -80,6 +87,7 @@ export class ModelRegistry {
     this.statements = prepareStatements(db);
     this.monitorRuns = new MonitorRuns(db);
     this.rollouts = new Rollouts(db);
+    this.aliases = new Aliases(db);
   }
 
   static open(home: string): ModelRegistry {
@@ -117,6 +125,7 @@ export class ModelRegistry {
         entry.artifactPath,
         entry.artifactSha256,
         entry.expectedPath,
+        entry.expectedSha256 ?? null,
         entry.modelPath ?? null,
         entry.modelSha256 ?? null,
         JSON.stringify(entry.spec),
@@ -163,14 +172,12 @@ export class ModelRegistry {
     return this.statements.allServing.all().map(toRecord);
   }
 
-  /** Points the model at `version` and records the promotion, in one transaction. */
-  markServing(modelName: string, version: number, reason: string, run?: { workflowId: string; runId: string }): void {
-    const at = new Date().toISOString();
-    this.db.transaction(() => {
-      if (!this.getVersion(modelName, version)) throw new Error(`registry: ${modelName} has no version ${version}`);
-      this.statements.setServing.run(modelName, version, at, run?.workflowId ?? null, run?.runId ?? null);
-      this.recordDeployment(modelName, version, 'serving', reason, at, run);
-    })();
+  /**
+   * Points the model at `version` (the champion alias) and records the promotion in the deployments
+   * and the alias history, in one transaction; nothing is recorded when it serves already.
+   */
+  markServing(modelName: string, version: number, reason: string, run?: Actor): void {
+    this.aliases.set(modelName, CHAMPION, version, { reason, actor: run });
   }
 
   markRejected(modelName: string, version: number, reason: string, run?: { workflowId: string; runId: string }): void {
@@ -237,10 +244,10 @@ function prepareStatements(db: Database.Database) {
       'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model_name = ?',
     ),
     insertVersion: db.prepare(
-      `INSERT INTO model_versions (model_name, version, artifact_path, artifact_sha256, expected_path, model_path,
-         model_sha256, spec_json, threshold, target, positive_label, data_uri, data_sha256, data_rows, params_json,
-         metrics_json, package_version, git_commit, workflow_id, run_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO model_versions (model_name, version, artifact_path, artifact_sha256, expected_path, expected_sha256,
+         model_path, model_sha256, spec_json, threshold, target, positive_label, data_uri, data_sha256, data_rows,
+         params_json, metrics_json, package_version, git_commit, workflow_id, run_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     version: db.prepare<[string, number], VersionRow>(
       'SELECT * FROM model_versions WHERE model_name = ? AND version = ?',
@@ -252,11 +259,6 @@ function prepareStatements(db: Database.Database) {
     modelNames: db.prepare<[], string>('SELECT DISTINCT model_name FROM model_versions ORDER BY model_name').pluck(),
     serving: db.prepare<[string], VersionRow>(`SELECT v.* ${servingJoin} WHERE s.model_name = ?`),
     allServing: db.prepare<[], VersionRow>(`SELECT v.* ${servingJoin} ORDER BY v.model_name`),
-    setServing: db.prepare<[string, number, string, string | null, string | null]>(
-      `INSERT INTO serving (model_name, version, since, workflow_id, run_id) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (model_name) DO UPDATE SET version = excluded.version, since = excluded.since,
-         workflow_id = excluded.workflow_id, run_id = excluded.run_id`,
-    ),
     insertDeployment: db.prepare<[string, number, string, string, string, string | null, string | null]>(
       'INSERT INTO deployments (model_name, version, outcome, reason, at, workflow_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -278,6 +280,7 @@ function toRecord(row: VersionRow): ModelVersionRecord {
     artifactPath: row.artifact_path,
     artifactSha256: row.artifact_sha256,
     expectedPath: row.expected_path,
+    expectedSha256: row.expected_sha256,
     modelPath: row.model_path,
     modelSha256: row.model_sha256,
     spec: JSON.parse(row.spec_json) as FeatureSpec,

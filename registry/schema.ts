@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { columnNames, schemaObjects, type SchemaPlan } from '../core/sqlite-migrations';
+import { aliasesAndHistory } from './schema-aliases';
 
 // The registry's tables, as numbered steps: a step, once released, is never edited; a change is a new
 // step at the end. Versions are append-only; `serving` holds one row per model (the pointer the
@@ -109,8 +110,7 @@ export const REGISTRY_SCHEMA: SchemaPlan = {
       description: "each version's model file (trained.json) and its sha256",
       up: 'ALTER TABLE model_versions ADD COLUMN model_path TEXT; ALTER TABLE model_versions ADD COLUMN model_sha256 TEXT;',
     },
-    // PLACEHOLDER on the rollouts branch only: step 5 is the registry branch's (aliases); merge takes theirs.
-    { version: 5, description: 'reserved for aliases (registry branch)', up: 'SELECT 1' },
+    { version: 5, description: 'aliases, their append-only history, the expected file digest', up: aliasesAndHistory },
     { version: 6, description: 'canary and shadow rollouts, kept after they end', up: ROLLOUTS },
   ],
   recognise: recogniseUnnumbered,

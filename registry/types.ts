@@ -10,6 +10,8 @@ export interface ModelVersionRecord {
   artifactSha256: string;
   /** JSON file `{ records: RawRecord[], probabilities: number[] }`: held-back test rows and the outputs the model must give. */
   expectedPath: string;
+  /** Its sha256; null only for a version whose file was not stored under its digest (none that mlcycle wrote). */
+  expectedSha256: string | null;
   /**
    * trained.json (activities/model-files.ts TrainedModelFile: spec, coefficients or trees, threshold,
    * metrics), hashing to `modelSha256`: what online training warm-starts from and other formats export

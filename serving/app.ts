@@ -8,9 +8,11 @@ import { healthRoutes } from './health-routes';
 import { installJsonBodyParser } from './json-body';
 import type { ModelPool } from './model-pool';
 import { modelRoutes } from './model-routes';
+import { invocationsRoutes } from './mlflow/routes';
 import { predictRoutes } from './predict-routes';
 import { rolloutRoutes } from './rollout-routes';
 import type { Traffic } from './traffic';
+import { v2Routes } from './v2/routes';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -54,6 +56,8 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   installErrorHandling(app, { bodyLimit });
   void app.register(healthRoutes, { pool });
   void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic });
+  void app.register(invocationsRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
+  void app.register(v2Routes, { pool, maxRecords, predictionLog, adminToken });
   void app.register(feedbackRoutes, { predictionLog });
   void app.register(modelRoutes, { pool });
   void app.register(adminRoutes, { pool, adminToken });

@@ -11,10 +11,15 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, { 
   app.get('/health/live', () => ({ status: 'live' }));
 
   app.get('/health/ready', () => {
-    if (!pool.isReady()) throw noModelLoaded('No model is loaded yet');
+    const failures = pool.loadFailures();
+    if (!pool.isReady()) {
+      throw noModelLoaded(failures.length > 0 ? `No model is loaded: ${failures[0]?.error}` : 'No model is loaded yet');
+    }
     return {
       status: 'ready',
       models: pool.servedNames().map((name) => ({ name, version: pool.servingVersion(name) })),
+      // The registry names a version this server refused (e.g. a failed sha256 check): it keeps serving the last good one.
+      ...(failures.length > 0 ? { failedLoads: failures } : {}),
     };
   });
   done();

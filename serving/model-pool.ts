@@ -5,6 +5,12 @@ import type { ModelSource } from './model-source';
 import { notFound } from './problems';
 
 export const DEFAULT_REFRESH_INTERVAL_MS = 2000;
+/**
+ * Versions kept loaded because requests named them (`/predict {"version"}`, `/v2/models/…/versions/N`),
+ * besides the serving and staged ones. An ONNX session of a logistic model takes a few MB; a bound
+ * keeps a client walking through every version from loading them all.
+ */
+export const DEFAULT_MAX_ON_DEMAND_VERSIONS = 4;
 
 /** What the pool needs of a loaded model; `OnnxScorer` in production. */
 export type Scorer = Pick<OnnxScorer, 'score' | 'release'>;
@@ -20,6 +26,8 @@ export interface ModelPoolOptions {
   refreshIntervalMs?: number;
   /** Loads an artifact; by default `OnnxScorer.fromFile`, which refuses a file whose sha256 differs. */
   load?: (record: ModelVersionRecord) => Promise<Scorer>;
+  /** How many versions named by requests stay loaded beyond the serving and staged ones; the least recently used go first. */
+  maxOnDemand?: number;
 }
 
 export interface PoolLog {
@@ -34,10 +42,27 @@ export interface RefreshReport {
   failed: { name: string; version: number; error: Error }[];
 }
 
+/** A serving version the registry names that this server could not load; it keeps serving `serving`. */
+export interface LoadFailure {
+  name: string;
+  version: number;
+  serving: number | null;
+  error: string;
+  at: string;
+}
+
 export interface PoolModelState {
   name: string;
   serving: number | null;
-  loaded: { version: number; sha256: string; staged: boolean; serving: boolean; inFlight: number }[];
+  loaded: {
+    version: number;
+    sha256: string;
+    staged: boolean;
+    /** Kept because requests named it; evicted when more than `maxOnDemand` are and it is the least recently used. */
+    onDemand: boolean;
+    serving: boolean;
+    inFlight: number;
+  }[];
 }
 
 /**
@@ -50,6 +75,9 @@ interface Entry {
   ready: Promise<LoadedModel>;
   loaded?: LoadedModel;
   staged: boolean;
+  onDemand: boolean;
+  /** The pool's use counter when a request naming this version last started or ended: the order of eviction. */
+  lastUsed: number;
   holds: number;
 }
 
@@ -66,14 +94,27 @@ export class ModelPool {
   private readonly sourceServing = new Map<string, number>();
   /** Per name, the latest promote asked for: an earlier one whose load finishes later must not win. */
   private readonly promoteTickets = new Map<string, number>();
+  /** Per name, the registry's serving version that failed to load last refresh, until one loads. */
+  private readonly failures = new Map<string, { version: number; error: string; at: string }>();
   private readonly load: (record: ModelVersionRecord) => Promise<Scorer>;
   private readonly refreshIntervalMs: number;
+  private readonly maxOnDemand: number;
+  private uses = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: ModelPoolOptions) {
-    this.load = options.load ?? ((record) => OnnxScorer.fromFile(record.artifactPath, record.artifactSha256));
+    this.load =
+      options.load ??
+      ((record) =>
+        OnnxScorer.fromFile(
+          record.artifactPath,
+          record.artifactSha256,
+          undefined,
+          `the ONNX model of ${versionName(record)}`,
+        ));
     this.refreshIntervalMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+    this.maxOnDemand = options.maxOnDemand ?? DEFAULT_MAX_ON_DEMAND_VERSIONS;
   }
 
   /** Loads what the source serves, then follows it every `refreshIntervalMs` so extra replicas track the registry. */
@@ -113,9 +154,12 @@ export class ModelPool {
             report.promoted.push({ name, version, previous });
           }
           this.sourceServing.set(name, version);
+          this.failures.delete(name);
         } catch (error) {
           // Not remembered, so the next refresh tries again (the artifact may be repaired).
-          report.failed.push({ name, version, error: error instanceof Error ? error : new Error(String(error)) });
+          const failure = error instanceof Error ? error : new Error(String(error));
+          report.failed.push({ name, version, error: failure });
+          this.failures.set(name, { version, error: failure.message, at: new Date().toISOString() });
         }
       }),
     );
@@ -139,11 +183,12 @@ export class ModelPool {
     return entry.ready;
   }
 
-  /** Lets a staged version go; it is released once nothing serves or uses it. */
+  /** Lets a staged version go, even one requests also named; it is released once nothing serves or uses it. */
   unstage(name: string, version: number): void {
     const entry = this.entries.get(key(name, version));
     if (!entry) return;
     entry.staged = false;
+    entry.onDemand = false;
     this.releaseIfUnused(entry);
   }
 
@@ -170,6 +215,7 @@ export class ModelPool {
     const previous = this.serving.get(name);
     this.serving.set(name, version);
     entry.staged = false;
+    entry.onDemand = false;
     const replaced = previous === undefined ? undefined : this.entries.get(key(name, previous));
     if (replaced && replaced !== entry) this.releaseIfUnused(replaced);
     return previous;
@@ -177,7 +223,9 @@ export class ModelPool {
 
   /**
    * Runs `use` with a model, holding it so it cannot be released meanwhile. Without `version` the
-   * serving version answers (404 if the name serves none); with one, that version is staged on demand.
+   * serving version answers (404 if the name serves none); with one, that version is loaded on demand
+   * and kept for the next request naming it, up to `maxOnDemand` such versions (least recently used
+   * evicted first).
    */
   async withModel<T>(name: string, version: number | undefined, use: (model: LoadedModel) => Promise<T>): Promise<T> {
     let entry: Entry;
@@ -188,7 +236,8 @@ export class ModelPool {
       entry = found;
     } else {
       entry = this.entryFor(name, version);
-      if (this.serving.get(name) !== version) entry.staged = true;
+      if (this.serving.get(name) !== version && !entry.staged) entry.onDemand = true;
+      entry.lastUsed = ++this.uses;
     }
     // Held before the first await: a promote landing during the request cannot release this entry.
     entry.holds++;
@@ -196,7 +245,9 @@ export class ModelPool {
       return await use(await entry.ready);
     } finally {
       entry.holds--;
+      if (version !== undefined) entry.lastUsed = ++this.uses;
       this.releaseIfUnused(entry);
+      this.evictOnDemand(entry);
     }
   }
 
@@ -210,12 +261,26 @@ export class ModelPool {
     return this.options.source.getBaseline?.(name, version);
   }
 
+  /** The registered versions of a model, ascending, as far as the source lists them (else those loaded). */
+  registeredVersions(name: string): number[] {
+    const listed = this.options.source.listVersions?.(name).map((record) => record.version);
+    const known = listed ?? [...this.entries.values()].filter((e) => e.name === name).map((e) => e.version);
+    return [...new Set(known)].sort((a, b) => a - b);
+  }
+
   servingVersion(name: string): number | undefined {
     return this.serving.get(name);
   }
 
   servedNames(): string[] {
     return [...this.serving.keys()].sort();
+  }
+
+  /** Serving versions that failed to load (a corrupt or missing artifact): what /health/ready reports. */
+  loadFailures(): LoadFailure[] {
+    return [...this.failures]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, failure]) => ({ name, ...failure, serving: this.serving.get(name) ?? null }));
   }
 
   isReady(): boolean {
@@ -234,6 +299,7 @@ export class ModelPool {
           version: entry.version,
           sha256: entry.loaded?.record.artifactSha256 ?? '',
           staged: entry.staged,
+          onDemand: entry.onDemand,
           serving: this.serving.get(name) === entry.version,
           inFlight: entry.holds,
         })),
@@ -263,7 +329,7 @@ export class ModelPool {
     const record = this.options.source.getVersion(name, version);
     if (!record) throw notFound(`Model ${quoted(name)} has no version ${version}`);
     const ready = this.load(record).then((scorer): LoadedModel => ({ record, scorer }));
-    const entry: Entry = { name, version, ready, staged: false, holds: 0 };
+    const entry: Entry = { name, version, ready, staged: false, onDemand: false, lastUsed: 0, holds: 0 };
     // Registered before any caller awaits `ready`, so `loaded` is set by the time they resume.
     void ready.then(
       (loaded) => {
@@ -280,11 +346,35 @@ export class ModelPool {
 
   private releaseIfUnused(entry: Entry): void {
     const { name, version } = entry;
-    if (entry.staged || entry.holds > 0 || this.serving.get(name) === version) return;
+    if (entry.staged || entry.onDemand || entry.holds > 0 || this.serving.get(name) === version) return;
     if (this.entries.get(key(name, version)) !== entry) return; // already released, or a failed load
     this.entries.delete(key(name, version));
     void entry.ready.then((loaded) => loaded.scorer.release()).catch(() => undefined);
   }
+
+  /**
+   * Lets the least recently used on-demand versions go while more than `maxOnDemand` are kept, never
+   * `justUsed` (the version whose request just ended). One in use stays until a later call finds it
+   * idle, so the bound may be passed while requests hold versions.
+   */
+  private evictOnDemand(justUsed: Entry): void {
+    const kept = [...this.entries.values()].filter(
+      (entry) => entry.onDemand && !entry.staged && this.serving.get(entry.name) !== entry.version,
+    );
+    let excess = kept.length - this.maxOnDemand;
+    if (excess <= 0) return;
+    for (const entry of kept.sort((a, b) => a.lastUsed - b.lastUsed)) {
+      if (excess <= 0) break;
+      if (entry.holds > 0 || entry === justUsed) continue;
+      entry.onDemand = false;
+      this.releaseIfUnused(entry);
+      excess--;
+    }
+  }
+}
+
+function versionName(record: ModelVersionRecord): string {
+  return `${record.modelName} v${record.version}`;
 }
 
 function key(name: string, version: number): string {

@@ -1,15 +1,13 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { PredictionLogWriter } from '../monitoring/prediction-log';
-import type { RawRecord } from '../models/types';
-import type { ModelVersionRecord } from '../registry/types';
 import { NO_LOG_HEADER, type Prediction, type PredictResponse, PredictResponseSchema } from '../contracts/http';
 import { noLogRefusal } from './admin-auth';
 import type { ModelPool } from './model-pool';
-import { badRequest, noModelLoaded, ServingError } from './problems';
-import type { Findings } from './request-validation';
+import { noModelLoaded, ServingError } from './problems';
 import { checkPredictBody, checkRecords, DEFAULT_MAX_RECORDS } from './request-validation';
 import { routeRequest, type Traffic, withRoutedModel } from './traffic';
+import { defaultModelName, invalid, logPredictions } from './scoring';
 
 export interface PredictRoutesOptions {
   pool: ModelPool;
@@ -63,48 +61,3 @@ export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> =
   );
   done();
 };
-
-/**
- * Logs the model's raw input columns of each record (not an id or target column the client also sent),
- * values as sent, under the id the client got back.
- */
-function logPredictions(
-  log: PredictionLogWriter,
-  record: ModelVersionRecord,
-  records: readonly RawRecord[],
-  predictions: readonly Prediction[],
-): void {
-  const time = Date.now();
-  const names = record.spec.inputs.map((input) => input.name);
-  log.append(
-    predictions.map((prediction, i) => {
-      const raw = records[i] as RawRecord;
-      // No prototype, so a column named like an Object.prototype member is stored as plain data.
-      const features = Object.create(null) as Record<string, unknown>;
-      for (const name of names) features[name] = Object.hasOwn(raw, name) ? raw[name] : undefined;
-      return {
-        id: prediction.id,
-        modelName: record.modelName,
-        version: record.version,
-        time,
-        probability: prediction.probability,
-        features,
-        positiveLabel: record.positiveLabel,
-      };
-    }),
-  );
-}
-
-function defaultModelName(pool: ModelPool, defaultModel: string | undefined): string {
-  if (defaultModel !== undefined) return defaultModel;
-  const served = pool.servedNames();
-  if (served.length === 0) throw noModelLoaded('No model is loaded yet');
-  if (served.length === 1) return served[0] as string;
-  const message = `Several models are served (${served.map((n) => `"${n}"`).join(', ')}); name one in "model"`;
-  throw badRequest(message, [{ row: null, field: 'model', message }]);
-}
-
-function invalid({ details, count }: Findings) {
-  const listed = count > details.length ? ` (the first ${details.length} listed)` : '';
-  return badRequest(`Invalid request: ${count} problem${count === 1 ? '' : 's'}${listed}`, details);
-}

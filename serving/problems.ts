@@ -16,5 +16,8 @@ export class ServingError extends Error {
 }
 
 export const badRequest = (message: string, details: ProblemDetail[] = []) => new ServingError(400, message, details);
+/** One problem of a request, with its row and field: `Invalid request: <message>` and one detail. */
+export const invalidRequest = (row: number | null, field: string | null, message: string) =>
+  badRequest(`Invalid request: ${message}`, [{ row, field, message }]);
 export const notFound = (message: string) => new ServingError(404, message);
 export const noModelLoaded = (message: string) => new ServingError(503, message);

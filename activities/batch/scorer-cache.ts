@@ -22,7 +22,12 @@ export class ScorerCache {
     const key = `${record.modelName}@${record.version}`;
     let session = this.sessions.get(key);
     if (session === undefined) {
-      session = OnnxScorer.fromFile(record.artifactPath, record.artifactSha256, SESSION_OPTIONS);
+      session = OnnxScorer.fromFile(
+        record.artifactPath,
+        record.artifactSha256,
+        SESSION_OPTIONS,
+        `the ONNX model of ${record.modelName} v${record.version}`,
+      );
       // A failed load is not kept: the next chunk tries again.
       session.catch(() => this.sessions.delete(key));
       this.sessions.set(key, session);

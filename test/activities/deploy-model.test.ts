@@ -1,11 +1,12 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createDeployModel } from '../../activities/deploy-model';
 import type { ExpectedOutputsFile } from '../../activities/model-files';
 import type { DeployOutcome } from '../../contracts/lifecycle-activities';
+import { sha256Hex } from '../../core/integrity';
 import { ModelRegistry } from '../../registry/model-registry';
 import { startScoringServer } from '../../serving/server';
 import { tempHome } from '../helpers/paths';
@@ -47,7 +48,8 @@ describe('deployModel activity', () => {
       JSON.stringify({ records, probabilities: expected } satisfies ExpectedOutputsFile),
     );
     const { version: _assigned, createdAt: _created, ...entry } = record;
-    return registry.register({ ...entry, runId }).record.version;
+    const expectedSha256 = sha256Hex(readFileSync(record.expectedPath));
+    return registry.register({ ...entry, expectedSha256, runId }).record.version;
   }
 
   const deploy = (version: number): Promise<DeployOutcome> =>
@@ -102,6 +104,22 @@ describe('deployModel activity', () => {
     const outcome = await deploy(1);
     assert.equal(outcome.deployed, true);
     assert.equal(registry.listDeployments('churn').length, before);
+  });
+
+  it('rejects a version whose expected outputs changed after registering, naming the file and digests', async () => {
+    const version = await register(2, referenceProbabilities(2, RECORDS), RECORDS, 'run-tampered');
+    const record = registry.getVersion('churn', version);
+    assert.ok(record?.expectedSha256);
+    appendFileSync(record.expectedPath, ' ');
+    const outcome = await deploy(version);
+    assert.equal(outcome.deployed, false);
+    assert.ok(
+      outcome.reason.includes(`the expected-outputs file of churn v${version} (${record.expectedPath})`),
+      outcome.reason,
+    );
+    assert.ok(outcome.reason.includes(`expected ${record.expectedSha256}`), outcome.reason);
+    assert.match(outcome.reason, /^smoke test impossible: .*; version 1 keeps serving$/);
+    assert.equal(registry.getServing('churn')?.version, 1);
   });
 
   it('rejects at once, with a bounded reason, a version whose held-back rows the server refuses', async () => {

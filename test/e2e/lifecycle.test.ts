@@ -52,6 +52,10 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
     const modelFile = JSON.parse(modelBytes.toString('utf8')) as TrainedModelFile;
     assert.equal(modelFile.algorithm, 'logistic');
     assert.equal(modelFile.threshold, serving.threshold);
+    // The deploy is in the alias history, by this run, and the expected outputs carry their digest.
+    const [deployed] = stack.registry.aliases.history('telco-churn');
+    assert.deepEqual([deployed?.alias, deployed?.toVersion, deployed?.workflowId], ['champion', 1, 'telco-e2e-1']);
+    assert.equal(createHash('sha256').update(readFileSync(serving.expectedPath)).digest('hex'), serving.expectedSha256);
 
     // Kept for the replay test: copy it to test/fixtures/ when the workflow changes on purpose.
     mkdirSync(TEST_OUTPUT, { recursive: true });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -28,4 +28,23 @@ export function runPythonJson<T>(script: string, input: unknown, timeoutMs = 120
     maxBuffer: 256 * 1024 * 1024,
   });
   return JSON.parse(out) as T;
+}
+
+/**
+ * `runPythonJson` without blocking the event loop, for scripts that talk to a server in this process
+ * (a synchronous child would leave the server unable to answer).
+ */
+export function runPythonJsonAsync<T>(script: string, input: unknown, timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(
+      testPython(),
+      [resolve(__dirname, '..', 'python', script)],
+      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${script} failed: ${error.message}\n${stderr}`));
+        else resolvePromise(JSON.parse(stdout) as T);
+      },
+    );
+    child.stdin?.end(JSON.stringify(input));
+  });
 }

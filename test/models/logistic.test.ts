@@ -115,6 +115,41 @@ describe('fitLogistic', () => {
     assert.ok(fit.iterations > 1 && fit.iterations < 20, `${fit.iterations} iterations`);
   });
 
+  test('with class weights, matches the closed-form weighted maximum likelihood: log(c₊·positives / c₋·negatives) per group', () => {
+    const rows = [...Array<number[]>(100).fill([0]), ...Array<number[]>(50).fill([1])];
+    const y = Uint8Array.from(rows, (_, i) => (i < 100 ? (i < 30 ? 1 : 0) : i < 140 ? 1 : 0));
+    const fit = fitLogistic(matrixOf(rows), y, { l2: 0, classWeights: { positive: 3, negative: 0.5 } });
+    assert.equal(fit.converged, true);
+    const groupLogit = (positives: number, negatives: number) => Math.log((3 * positives) / (0.5 * negatives));
+    assert.ok(Math.abs(fit.intercept - groupLogit(30, 70)) < 1e-9, `intercept ${fit.intercept}`);
+    const weight = fit.weights[0] as number;
+    assert.ok(Math.abs(weight - (groupLogit(40, 10) - groupLogit(30, 70))) < 1e-9, `weight ${weight}`);
+  });
+
+  test('a positive class weight of 2 fits the same model as every positive row written twice (no penalty)', () => {
+    const { X, y } = simulate(3000, [1, -0.5], -1, 23);
+    const weighted = fitLogistic(X, y, { l2: 0, classWeights: { positive: 2, negative: 1 } });
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < X.rows; i++) {
+      const row = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols));
+      for (let copy = 0; copy < (y[i] === 1 ? 2 : 1); copy++) {
+        rows.push(row);
+        labels.push(y[i] as number);
+      }
+    }
+    const duplicated = fitLogistic(matrixOf(rows), Uint8Array.from(labels), { l2: 0 });
+    [...weighted.weights, weighted.intercept].forEach((value, j) => {
+      const other = [...duplicated.weights, duplicated.intercept][j] as number;
+      assert.ok(Math.abs(value - other) < 1e-8, `parameter ${j}: ${value} vs ${other}`);
+    });
+  });
+
+  test('refuses a class weight that is not a finite positive number', () => {
+    const { X, y } = simulate(100, [1], 0, 3);
+    assert.throws(() => fitLogistic(X, y, { l2: 1, classWeights: { positive: 0, negative: 1 } }), /finite and > 0/);
+  });
+
   test('says it has not converged when it runs out of iterations', () => {
     const { X, y } = simulate(1000, [3, -3], 0, 17);
     const fit = fitLogistic(X, y, { l2: 0.01, maxIterations: 1 });

@@ -76,6 +76,44 @@ describe('registry migrations', () => {
     assert.equal(userVersion(home), LATEST);
   });
 
+  it('seeds the alias history of a step-4 registry from its deployments, so its past answers "which version served when"', () => {
+    const home = oldRegistry((db) => {
+      db.exec(REGISTRY_SCHEMA_UNNUMBERED);
+      db.exec(VERSION_ROW);
+      db.exec(
+        VERSION_ROW.replace("('churn', 1,", "('churn', 2,")
+          .replace("'/e.json'", `'/r/${'e'.repeat(64)}.expected.json'`)
+          .replace("'run', 'T0'", "'run-2', 'T0'"),
+      );
+      db.exec(`INSERT INTO serving VALUES ('churn', 2, '2026-02-01T00:00:00.000Z', 'wf', 'run-2')`);
+      db.exec(`INSERT INTO deployments (model_name, version, outcome, reason, at, workflow_id, run_id) VALUES
+               ('churn', 1, 'serving', 'first', '2026-01-01T00:00:00.000Z', 'wf', 'run'),
+               ('churn', 2, 'rejected', 'smoke failed', '2026-01-15T00:00:00.000Z', 'wf', 'run-2'),
+               ('churn', 2, 'serving', 'second', '2026-02-01T00:00:00.000Z', 'wf', 'run-2')`);
+    });
+    const registry = ModelRegistry.open(home);
+    try {
+      assert.deepEqual(
+        registry.aliases.history('churn').map((h) => [h.alias, h.fromVersion, h.toVersion, h.reason, h.runId]),
+        [
+          ['champion', null, 1, 'first', 'run'],
+          ['champion', 1, 2, 'second', 'run-2'],
+        ],
+      );
+      assert.equal(registry.aliases.servingAt('churn', '2026-01-20T00:00:00Z')?.toVersion, 1);
+      assert.equal(registry.aliases.servingAt('churn', '2026-03-01T00:00:00Z')?.toVersion, 2);
+      assert.equal(registry.aliases.rollback('churn', { reason: 'undo' }).toVersion, 1, 'old promotions roll back too');
+      assert.equal(registry.getVersion('churn', 1)?.expectedSha256, null, 'a name that is not a digest gives none');
+      assert.equal(
+        registry.getVersion('churn', 2)?.expectedSha256,
+        'e'.repeat(64),
+        'content-addressed: the name is the digest',
+      );
+    } finally {
+      registry.close();
+    }
+  });
+
   it('recognises a registry from before numbering that already has the reason column, and adds nothing twice', () => {
     const home = oldRegistry((db) => {
       db.exec(REGISTRY_SCHEMA_UNNUMBERED);

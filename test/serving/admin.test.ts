@@ -60,8 +60,8 @@ describe('admin routes', () => {
           name: 'churn',
           serving: 1,
           loaded: [
-            { version: 1, sha256: v1.artifactSha256, staged: false, serving: true, inFlight: 0 },
-            { version: 2, sha256: v2.artifactSha256, staged: true, serving: false, inFlight: 0 },
+            { version: 1, sha256: v1.artifactSha256, staged: false, onDemand: false, serving: true, inFlight: 0 },
+            { version: 2, sha256: v2.artifactSha256, staged: true, onDemand: false, serving: false, inFlight: 0 },
           ],
         },
       ],

@@ -39,6 +39,10 @@ export class InMemorySource implements ModelSource {
     return this.versions.get(`${name}@${version}`);
   }
 
+  listVersions(name: string): ModelVersionRecord[] {
+    return [...this.versions.values()].filter((record) => record.modelName === name);
+  }
+
   listServing(): ModelVersionRecord[] {
     return [...this.serving].flatMap(([name, version]) => this.getVersion(name, version) ?? []);
   }
@@ -133,6 +137,7 @@ function versionRecord(name: string, version: number, artifactPath: string, sha2
     artifactPath,
     artifactSha256: sha256,
     expectedPath: `${artifactPath}.expected.json`,
+    expectedSha256: null,
     modelPath: null,
     modelSha256: null,
     spec: SPEC,

@@ -194,4 +194,82 @@ describe('ModelPool', () => {
       await pool.close();
     }
   });
+
+  it('keeps versions named by requests loaded beside the serving one, evicting the least recently used beyond the bound', async () => {
+    const { counts, load, whenReleased } = countingLoader();
+    const source = new InMemorySource().add(v1).add(v2);
+    for (const version of [3, 4, 5]) source.add({ ...(version % 2 === 0 ? v2 : v1), version });
+    const pool = new ModelPool({ source: source.setServing('churn', 1), load, maxOnDemand: 2 });
+    const answeredBy = (version: number) =>
+      pool.withModel('churn', version, async ({ record, scorer }) => ({
+        version: record.version,
+        scores: Array.from(await scorer.score(SPEC.inputs, RECORDS)),
+      }));
+    const loadedVersions = () => pool.describe()[0]?.loaded.map((l) => [l.version, l.serving, l.onDemand]);
+    try {
+      await pool.refresh();
+      for (const version of [2, 3]) {
+        const answer = await answeredBy(version);
+        assert.equal(answer.version, version);
+        const expected = referenceProbabilities(version % 2 === 0 ? 2 : 1, RECORDS);
+        answer.scores.forEach((p, i) =>
+          assert.ok(Math.abs(p - (expected[i] as number)) < 1e-5, `v${version} row ${i}`),
+        );
+      }
+      await answeredBy(2);
+      await nextTurn();
+      assert.deepEqual(counts.released, [], 'two on-demand versions fit the bound');
+      assert.deepEqual(loadedVersions(), [
+        [1, true, false],
+        [2, false, true],
+        [3, false, true],
+      ]);
+
+      await answeredBy(4);
+      await whenReleased(3);
+      assert.deepEqual(counts.released, [3], 'v3 was used less recently than v2');
+      assert.deepEqual(loadedVersions(), [
+        [1, true, false],
+        [2, false, true],
+        [4, false, true],
+      ]);
+      assert.equal((await answeredBy(1)).version, 1);
+      assert.equal(counts.loads, 4, 'each version loaded once, the serving one never evicted');
+
+      await assert.rejects(
+        answeredBy(9),
+        (error: unknown) => error instanceof ServingError && error.statusCode === 404,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps an on-demand version that a request still holds until it ends, then evicts it', async () => {
+    const { load, whenReleased, counts } = countingLoader();
+    const source = new InMemorySource()
+      .add(v1)
+      .add(v2)
+      .add({ ...v1, version: 3 })
+      .setServing('churn', 1);
+    const pool = new ModelPool({ source, load, maxOnDemand: 1 });
+    try {
+      await pool.refresh();
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => (finish = resolve));
+      const slow = pool.withModel('churn', 2, async ({ scorer }) => {
+        await held;
+        return scorer.score(SPEC.inputs, RECORDS);
+      });
+      await pool.withModel('churn', 3, () => Promise.resolve());
+      await nextTurn();
+      assert.deepEqual(counts.released, [], 'v2 is in use and v3 was just used: both stay for now');
+      finish();
+      assert.equal((await slow).length, RECORDS.length);
+      await whenReleased(3);
+      assert.deepEqual(counts.released, [3], 'v2 ended last, so v3 is the least recently used');
+    } finally {
+      await pool.close();
+    }
+  });
 });
