@@ -56,8 +56,8 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   installErrorHandling(app, { bodyLimit });
   void app.register(healthRoutes, { pool });
   void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic });
-  void app.register(invocationsRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
-  void app.register(v2Routes, { pool, maxRecords, predictionLog, adminToken });
+  void app.register(invocationsRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic });
+  void app.register(v2Routes, { pool, maxRecords, predictionLog, adminToken, traffic });
   void app.register(feedbackRoutes, { predictionLog });
   void app.register(modelRoutes, { pool });
   void app.register(adminRoutes, { pool, adminToken });

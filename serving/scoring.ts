@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { PredictionLogWriter } from '../monitoring/prediction-log';
 import { parseNumeric } from '../models/features';
 import type { FeatureSpec, RawRecord } from '../models/types';
@@ -9,6 +10,7 @@ import { noLogRefusal } from './admin-auth';
 import type { ModelPool } from './model-pool';
 import { badRequest, noModelLoaded, ServingError } from './problems';
 import { checkRecords, type Findings } from './request-validation';
+import { routeRequest, type Traffic, withRoutedModel } from './traffic';
 
 // What every scoring protocol does once it has turned its body into records (/predict, MLflow's
 // /invocations, the V2 infer route): pick the model, check the records against its columns, score,
@@ -22,6 +24,8 @@ export interface ScoreOptions {
   predictionLog: PredictionLogWriter | undefined;
   /** The deploy smoke test's no-log header was sent and allowed (`skipLogAllowed`). */
   skipLog: boolean;
+  /** Rollout routing (canary split, `x-mlcycle-version` pin, shadow copy) by the request's headers. */
+  traffic?: { traffic: Traffic | undefined; headers: IncomingHttpHeaders };
 }
 
 export interface Scored {
@@ -38,9 +42,13 @@ export async function scoreRecords(
   toRecords: (spec: FeatureSpec) => RawRecord[],
   options: ScoreOptions,
 ): Promise<Scored> {
-  const { pool, name, version, predictionLog, skipLog } = options;
-  if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
-  return pool.withModel(name, version, async ({ record, scorer }) => {
+  const { pool, name, predictionLog, skipLog } = options;
+  const traffic = options.traffic?.traffic;
+  const route = options.traffic
+    ? routeRequest(traffic, name, options.version, options.traffic.headers)
+    : { version: options.version, pinned: options.version !== undefined };
+  if (route.version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
+  return withRoutedModel(pool, traffic, name, route, !skipLog, async ({ record, scorer }) => {
     const records = toRecords(record.spec);
     const findings = checkRecords(records, record.spec);
     if (findings.count > 0) throw invalid(findings);
@@ -51,6 +59,9 @@ export async function scoreRecords(
       label: probability >= record.threshold ? 1 : 0,
     }));
     if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
+    if (route.shadow !== undefined && !skipLog) {
+      traffic?.shadow.copy(name, route.shadow, records, { version: record.version, predictions });
+    }
     return { record, predictions };
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import type { PredictionLogWriter } from '../../monitoring/prediction-log';
 import { packageRoot } from '../../core/build-info';
@@ -17,6 +18,7 @@ import type { ModelPool } from '../model-pool';
 import { noModelLoaded, notFound } from '../problems';
 import { DEFAULT_MAX_RECORDS } from '../request-validation';
 import { scoreRecords, skipLogAllowed } from '../scoring';
+import type { Traffic } from '../traffic';
 import { versionFromPath } from '../versions';
 import { installV2BodyParser } from './body';
 import { modelMetadata, OUTPUTS } from './metadata';
@@ -27,6 +29,8 @@ export interface V2RoutesOptions {
   maxRecords?: number;
   predictionLog?: PredictionLogWriter;
   adminToken?: string;
+  /** Canary split, version pin header and shadow copy (serving/traffic.ts). */
+  traffic?: Traffic;
 }
 
 type NameParams = { Params: { name: string } };
@@ -40,7 +44,7 @@ type VersionParams = { Params: { name: string; version: string } };
  * the server's `details` beside it, naming the input).
  */
 export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, done) => {
-  const { pool, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
+  const { pool, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken, traffic } = options;
   const serverVersion = readPackageVersion();
   installV2BodyParser(app);
 
@@ -90,7 +94,13 @@ export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, d
     return { name, version: String(version), ready: true };
   });
 
-  const infer = async (name: string, version: number | undefined, body: unknown, skipLog: boolean) => {
+  const infer = async (
+    name: string,
+    version: number | undefined,
+    body: unknown,
+    skipLog: boolean,
+    headers: IncomingHttpHeaders,
+  ) => {
     const call = readInferRequest(body as V2Body, maxRecords);
     const { record, predictions } = await scoreRecords(call.toRecords, {
       pool,
@@ -98,6 +108,7 @@ export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, d
       version,
       predictionLog,
       skipLog,
+      traffic: { traffic, headers },
     });
     const response: InferResponse = {
       model_name: name,
@@ -110,12 +121,12 @@ export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, d
   const inferSchema = { schema: { response: { 200: InferResponseSchema } } };
   app.post<NameParams>('/v2/models/:name/infer', inferSchema, async (request) => {
     const skipLog = skipLogAllowed(request, adminToken);
-    return infer(request.params.name, undefined, request.body, skipLog);
+    return infer(request.params.name, undefined, request.body, skipLog, request.headers);
   });
   app.post<VersionParams>('/v2/models/:name/versions/:version/infer', inferSchema, async (request) => {
     const skipLog = skipLogAllowed(request, adminToken);
     const version = versionFromPath(request.params.version);
-    return infer(request.params.name, version, request.body, skipLog);
+    return infer(request.params.name, version, request.body, skipLog, request.headers);
   });
   done();
 };

@@ -181,6 +181,28 @@ describe('safe rollouts, the champion gate and approval on a real stack', () => 
     assert.match(recorded.at(-1)?.reason ?? '', /challenger/);
   });
 
+  it('pins /invocations to a version by the same header, so every protocol follows one rule', async () => {
+    const challenger = stack.registry.aliases.get(MODEL, 'challenger')?.version;
+    assert.ok(challenger !== undefined, 'the worse challenger of the test before');
+    const direct = await fetch(`${stack.scoringUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, version: challenger, records }),
+    });
+    const want = ((await direct.json()) as PredictAnswer).predictions.map((p) => p.probability);
+    const invocations = async (headers: Record<string, string>) => {
+      const response = await fetch(`${stack.scoringUrl}/invocations?model=${MODEL}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ dataframe_records: records }),
+      });
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { predictions: number[] }).predictions;
+    };
+    assert.deepEqual(await invocations({ 'x-mlcycle-version': String(challenger) }), want);
+    assert.notDeepEqual(await invocations({}), want, 'unpinned, the champion answers');
+  });
+
   it('waits for approval and rolls out once `mlcycle approve` approves', async () => {
     const handle = await lifecycle({ approval: { required: true, timeout: '10m' } });
     await waitFor(async () => (await handle.describe()).searchAttributes.MlStep?.[0] === 'awaiting-approval', {
