@@ -1,11 +1,13 @@
 import type { PredictionLogReader } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { createBatchActivities } from './batch';
+import { createCompareWithChampion } from './compare-champion';
 import { createDeployModel } from './deploy-model';
 import { createExportModel } from './export-model';
 import { createMonitorActivities } from './monitor-activities';
 import { createOnlineActivities } from './online';
 import { createRegisterModel, createRejectModel } from './register-model';
+import { createRolloutActivities } from './rollout-activities';
 import { createTrainModel } from './train-model';
 import { createValidateData } from './validate-data';
 
@@ -42,6 +44,8 @@ function createLifecycleActivities(deps: ActivityDeps) {
     registerModel: createRegisterModel(deps),
     rejectModel: createRejectModel(deps.registry),
     deployModel: createDeployModel(deps),
+    compareWithChampion: createCompareWithChampion(deps.registry),
+    ...createRolloutActivities(deps),
   };
 }
 

@@ -22,4 +22,6 @@ export interface TrainedModelFile {
 export interface ExpectedOutputsFile {
   records: RawRecord[];
   probabilities: number[];
+  /** 1 where the row is of the positive class: what the champion gate scores both versions against (absent before it was kept). */
+  labels?: number[];
 }

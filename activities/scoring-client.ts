@@ -1,5 +1,6 @@
 import type { RawRecord } from '../models/types';
 import { NO_LOG_HEADER } from '../contracts/http';
+import type { ModelTrafficSnapshot } from '../contracts/rollout';
 
 /** The deploy step's view of a scoring server: its admin routes and /predict over plain HTTP. */
 export class ScoringClient {
@@ -20,6 +21,17 @@ export class ScoringClient {
   async promote(modelName: string, version: number): Promise<void> {
     const path = `/admin/models/${encodeURIComponent(modelName)}/serving`;
     await this.call('PUT', path, { version }, this.adminHeaders);
+  }
+
+  /** The server's per-version counters of a model (serving/traffic-stats.ts), cumulative since it started. */
+  async rolloutStats(modelName: string): Promise<ModelTrafficSnapshot> {
+    const path = `/admin/rollout-stats?model=${encodeURIComponent(modelName)}`;
+    return (await this.call('GET', path, undefined, this.adminHeaders)) as ModelTrafficSnapshot;
+  }
+
+  /** Makes the server apply the registry's rollouts now rather than at its next poll. */
+  async refreshRollouts(): Promise<void> {
+    await this.call('POST', '/admin/rollouts/refresh', undefined, this.adminHeaders);
   }
 
   async predict(modelName: string, version: number, records: RawRecord[]): Promise<number[]> {

@@ -67,6 +67,7 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
   const expected: ExpectedOutputsFile = {
     records: result.split.test.slice(0, expectedRows).map((row) => rawRecordAt(table, data.inputs, row)),
     probabilities: result.testProbabilities.slice(0, expectedRows),
+    labels: result.testLabels.slice(0, expectedRows),
   };
   progress(`Building the drift baseline on ${result.finalRows.length} rows`);
   // The drift baseline: what the model saw in training (train + validation rows) and how it scored them.

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { runApproveCommand, type ApproveCommandOptions } from './commands/approve';
 import { runDevCommand } from './commands/dev';
 import { runDriftReportCommand } from './commands/drift-report';
 import { runLearnCommand, type LearnCommandOptions } from './commands/learn';
@@ -158,6 +159,15 @@ program
   .description('print where the latest drift report (HTML and JSON) is')
   .option('--model <name>', 'only this model')
   .action((options: { model?: string }) => runDriftReportCommand(options));
+
+program
+  .command('approve')
+  .description('let an mlLifecycle run that waits for approval roll out its version; --reject to refuse it')
+  .requiredOption('--workflow <id>', 'workflow id of the waiting run')
+  .option('--reject', 'refuse: the version stays registered, not deployed')
+  .option('--reason <text>', 'why, kept in the result')
+  .option('--by <name>', 'who decides (default: the OS user)')
+  .action((options: ApproveCommandOptions) => runApproveCommand(options));
 
 registerModelsCommand(program);
 

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { join } from 'node:path';
 import type { PredictionLogSink } from '../monitoring/prediction-log';
 import type { ModelRegistry } from '../registry/model-registry';
 import { startScoringServer, type ScoringServer } from '../serving/server';
@@ -20,5 +21,6 @@ export function startScoringFromConfig(
     defaultModel: config.defaultModel,
     logger: options.logger,
     logRequests: options.logRequests,
+    shadowLogDir: join(config.home, 'shadow-log'),
   });
 }

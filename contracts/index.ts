@@ -12,6 +12,7 @@ export * from './metrics';
 export * from './monitor';
 export * from './monitor-activities';
 export * from './retrain';
+export * from './rollout';
 export * from './stream';
 export * from './stream-activities';
 export * from './stream-messages';

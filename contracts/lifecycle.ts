@@ -1,6 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { ColumnName, DataUri, ModelName } from './common';
 import type { ClassificationMetrics } from './metrics';
+import {
+  ApprovalOptions,
+  type ApprovalOutcome,
+  type GateOutcome,
+  PromotionRule,
+  RolloutOptions,
+  type RolloutOutcome,
+} from './rollout';
 
 /** Probability calibration fitted on the validation split and built into the exported graph. */
 export const CalibrationMethod = Type.Union([Type.Literal('none'), Type.Literal('platt'), Type.Literal('isotonic')]);
@@ -50,6 +58,10 @@ export const TrainingOptions = Type.Object({
   calibration: Type.Optional(CalibrationMethod),
   thresholdObjective: Type.Optional(ThresholdObjective),
   classWeights: Type.Optional(ClassWeightsOption),
+  /** How the new version reaches traffic (default direct), whether a human approves first, and the rule against the champion. */
+  rollout: Type.Optional(RolloutOptions),
+  approval: Type.Optional(ApprovalOptions),
+  promotion: Type.Optional(PromotionRule),
 });
 
 /** `mlLifecycle` input: plain JSON, so the Temporal CLI can start it. */
@@ -64,7 +76,7 @@ export const MlLifecycleInputSchema = Type.Object({
 });
 export type MlLifecycleInput = Static<typeof MlLifecycleInputSchema>;
 
-export type LifecycleStep = 'validate' | 'train' | 'export' | 'register' | 'deploy';
+export type LifecycleStep = 'validate' | 'train' | 'export' | 'register' | 'gate' | 'approval' | 'deploy';
 
 export interface StepProgress {
   step: LifecycleStep;
@@ -95,4 +107,9 @@ export interface MlLifecycleResult {
   servingVersion: number | null;
   /** Findings that did not stop the run but deserve a look: target-leak suspects, rows shared by train and test. */
   warnings: string[];
+  /** The new version against the serving one on the same rows (absent when the gate did not run). */
+  comparison?: GateOutcome;
+  approval?: ApprovalOutcome;
+  /** A canary or shadow rollout: what was watched and what became of it. */
+  rollout?: RolloutOutcome;
 }

@@ -5,6 +5,7 @@ import type { FeatureSpec } from '../models/types';
 import type { ClassificationMetrics } from '../contracts';
 import { Aliases, CHAMPION, type Actor } from './aliases';
 import { MonitorRuns } from './monitor-runs';
+import { Rollouts } from './rollouts';
 import { REGISTRY_SCHEMA } from './schema';
 import { migrate } from '../core/sqlite-migrations';
 import type { ModelVersionRecord } from './types';
@@ -74,6 +75,7 @@ interface VersionRow {
  */
 export class ModelRegistry {
   readonly monitorRuns: MonitorRuns;
+  readonly rollouts: Rollouts;
   /** `champion` (the serving pointer), `challenger` and user names, with their append-only history. */
   readonly aliases: Aliases;
   private readonly statements: Statements;
@@ -84,6 +86,7 @@ export class ModelRegistry {
   ) {
     this.statements = prepareStatements(db);
     this.monitorRuns = new MonitorRuns(db);
+    this.rollouts = new Rollouts(db);
     this.aliases = new Aliases(db);
   }
 

@@ -77,6 +77,26 @@ CREATE TABLE monitor_runs (
 CREATE INDEX monitor_runs_by_model ON monitor_runs (model_name, id);
 `;
 
+// A model has at most one rollout under way (ended_at null): every scoring server routes by it.
+const ROLLOUTS = `
+CREATE TABLE rollouts (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_name        TEXT    NOT NULL,
+  candidate_version INTEGER NOT NULL,
+  champion_version  INTEGER,
+  strategy          TEXT    NOT NULL CHECK (strategy IN ('canary', 'shadow')),
+  share             REAL,
+  started_at        TEXT    NOT NULL,
+  ended_at          TEXT,
+  outcome           TEXT    CHECK (outcome IN ('promoted', 'rolled-back', 'observed', 'superseded')),
+  reason            TEXT,
+  workflow_id       TEXT,
+  run_id            TEXT,
+  FOREIGN KEY (model_name, candidate_version) REFERENCES model_versions (model_name, version)
+);
+CREATE UNIQUE INDEX rollouts_one_active ON rollouts (model_name) WHERE ended_at IS NULL;
+`;
+
 export const REGISTRY_SCHEMA: SchemaPlan = {
   name: 'the model registry',
   migrations: [
@@ -91,6 +111,7 @@ export const REGISTRY_SCHEMA: SchemaPlan = {
       up: 'ALTER TABLE model_versions ADD COLUMN model_path TEXT; ALTER TABLE model_versions ADD COLUMN model_sha256 TEXT;',
     },
     { version: 5, description: 'aliases, their append-only history, the expected file digest', up: aliasesAndHistory },
+    { version: 6, description: 'canary and shadow rollouts, kept after they end', up: ROLLOUTS },
   ],
   recognise: recogniseUnnumbered,
 };

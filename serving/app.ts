@@ -11,6 +11,8 @@ import type { ModelPool } from './model-pool';
 import { modelRoutes } from './model-routes';
 import { invocationsRoutes } from './mlflow/routes';
 import { predictRoutes } from './predict-routes';
+import { rolloutRoutes } from './rollout-routes';
+import type { Traffic } from './traffic';
 import { v2Routes } from './v2/routes';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -32,6 +34,8 @@ export interface ScoringAppOptions {
   logRequests?: boolean;
   /** `GET /metrics` and the hook that counts requests: on unless `false`; pass one to share it with the pool. */
   metrics?: ServingMetrics | false;
+  /** Canary split, version pins, shadow copies and per-version counters (serving/traffic.ts); none: serving only. */
+  traffic?: Traffic;
 }
 
 /**
@@ -39,7 +43,7 @@ export interface ScoringAppOptions {
  * It borrows the pool and the prediction log; whoever created them closes them.
  */
 export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
-  const { pool, defaultModel, maxRecords, predictionLog, adminToken } = options;
+  const { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     loggerInstance: options.logger,
@@ -55,12 +59,13 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
   installErrorHandling(app, { bodyLimit });
   if (options.metrics !== false) installMetrics(app, options.metrics ?? new ServingMetrics(), predictionLog);
   void app.register(healthRoutes, { pool });
-  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
-  void app.register(invocationsRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken });
-  void app.register(v2Routes, { pool, maxRecords, predictionLog, adminToken });
+  void app.register(predictRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic });
+  void app.register(invocationsRoutes, { pool, defaultModel, maxRecords, predictionLog, adminToken, traffic });
+  void app.register(v2Routes, { pool, maxRecords, predictionLog, adminToken, traffic });
   void app.register(feedbackRoutes, { predictionLog });
   void app.register(modelRoutes, { pool });
   void app.register(adminRoutes, { pool, adminToken });
+  if (traffic) void app.register(rolloutRoutes, { traffic, adminToken });
   // Whatever the last requests logged is written when the app stops, before its owner closes the log.
   if (predictionLog) app.addHook('onClose', async () => void (await predictionLog.flush()));
   return app;

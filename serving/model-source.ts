@@ -1,3 +1,4 @@
+import type { RolloutRecord } from '../registry/rollouts';
 import type { ModelVersionRecord } from '../registry/types';
 
 /**
@@ -11,4 +12,6 @@ export interface ModelSource {
   listVersions?(name: string): ModelVersionRecord[];
   /** The version's drift baseline file (training ranges for GET /models/{name}); optional for sources without. */
   getBaseline?(name: string, version: number): { path: string; sha256: string } | undefined;
+  /** Canary and shadow rollouts under way (the registry's `rollouts`); optional for sources without. */
+  rollouts?: { listActive(): RolloutRecord[] };
 }

@@ -7,6 +7,7 @@ import { noteServed } from './metrics';
 import type { ModelPool } from './model-pool';
 import { noModelLoaded, ServingError } from './problems';
 import { checkPredictBody, checkRecords, DEFAULT_MAX_RECORDS } from './request-validation';
+import { routeRequest, type Traffic, withRoutedModel } from './traffic';
 import { defaultModelName, invalid, logPredictions } from './scoring';
 
 export interface PredictRoutesOptions {
@@ -18,10 +19,12 @@ export interface PredictRoutesOptions {
   predictionLog?: PredictionLogSink;
   /** Who may skip the log with the no-log header (MLCYCLE_ADMIN_TOKEN); without it, loopback clients only. */
   adminToken?: string;
+  /** Rollout routing, version pins and per-version counters; without it the serving version answers. */
+  traffic?: Traffic;
 }
 
 export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> = (app, options, done) => {
-  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
+  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken, traffic } = options;
 
   app.post(
     '/predict',
@@ -37,9 +40,10 @@ export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> =
       if (checked.findings) throw invalid(checked.findings);
       const { records, version } = checked.request;
       const name = checked.request.model ?? defaultModelName(pool, defaultModel);
-      if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
+      const route = routeRequest(traffic, name, version, request.headers);
+      if (route.version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
 
-      return pool.withModel(name, version, async ({ record, scorer }) => {
+      return withRoutedModel(pool, traffic, name, route, !skipLog, async ({ record, scorer }) => {
         noteServed(request, name, record.version, records.length);
         const findings = checkRecords(records, record.spec);
         if (findings.count > 0) throw invalid(findings);
@@ -50,6 +54,9 @@ export const predictRoutes: FastifyPluginCallbackTypebox<PredictRoutesOptions> =
           label: probability >= record.threshold ? 1 : 0,
         }));
         if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
+        if (route.shadow !== undefined && !skipLog) {
+          traffic?.shadow.copy(name, route.shadow, records, { version: record.version, predictions });
+        }
         return { model: { name, version: record.version }, predictions };
       });
     },

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { parseNumeric } from '../models/features';
 import type { FeatureSpec, RawRecord } from '../models/types';
@@ -10,6 +11,7 @@ import { noteServed } from './metrics';
 import type { ModelPool } from './model-pool';
 import { badRequest, noModelLoaded, ServingError } from './problems';
 import { checkRecords, type Findings } from './request-validation';
+import { routeRequest, type Traffic, withRoutedModel } from './traffic';
 
 // What every scoring protocol does once it has turned its body into records (/predict, MLflow's
 // /invocations, the V2 infer route): pick the model, check the records against its columns, score,
@@ -25,6 +27,8 @@ export interface ScoreOptions {
   skipLog: boolean;
   /** The request being answered, so /metrics counts it under the version that answered. */
   request?: FastifyRequest;
+  /** Rollout routing (canary split, `x-mlcycle-version` pin, shadow copy) by the request's headers. */
+  traffic?: { traffic: Traffic | undefined; headers: IncomingHttpHeaders };
 }
 
 export interface Scored {
@@ -41,9 +45,13 @@ export async function scoreRecords(
   toRecords: (spec: FeatureSpec) => RawRecord[],
   options: ScoreOptions,
 ): Promise<Scored> {
-  const { pool, name, version, predictionLog, skipLog, request } = options;
-  if (version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
-  return pool.withModel(name, version, async ({ record, scorer }) => {
+  const { pool, name, predictionLog, skipLog, request } = options;
+  const traffic = options.traffic?.traffic;
+  const route = options.traffic
+    ? routeRequest(traffic, name, options.version, options.traffic.headers)
+    : { version: options.version, pinned: options.version !== undefined };
+  if (route.version === undefined && !pool.isReady()) throw noModelLoaded('No model is loaded yet');
+  return withRoutedModel(pool, traffic, name, route, !skipLog, async ({ record, scorer }) => {
     const records = toRecords(record.spec);
     const findings = checkRecords(records, record.spec);
     if (findings.count > 0) throw invalid(findings);
@@ -55,6 +63,9 @@ export async function scoreRecords(
     }));
     if (request) noteServed(request, name, record.version, records.length);
     if (predictionLog && !skipLog) logPredictions(predictionLog, record, records, predictions);
+    if (route.shadow !== undefined && !skipLog) {
+      traffic?.shadow.copy(name, route.shadow, records, { version: record.version, predictions });
+    }
     return { record, predictions };
   });
 }

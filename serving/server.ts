@@ -3,7 +3,9 @@ import type { PredictionLogSink } from '../monitoring/prediction-log';
 import { buildScoringApp } from './app';
 import type { ModelSource } from './model-source';
 import { ServingMetrics } from './metrics';
-import { ModelPool } from './model-pool';
+import { DEFAULT_REFRESH_INTERVAL_MS, ModelPool } from './model-pool';
+import { ShadowLogWriter } from './shadow-log';
+import { createTraffic } from './traffic';
 
 export interface ScoringServerOptions {
   host: string;
@@ -17,6 +19,8 @@ export interface ScoringServerOptions {
   refreshIntervalMs?: number;
   logger?: FastifyBaseLogger;
   logRequests?: boolean;
+  /** Where shadow versions' answers are logged (a JSON-lines file per model); none: only counted. */
+  shadowLogDir?: string;
 }
 
 export interface ScoringServer {
@@ -36,7 +40,11 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     refreshIntervalMs: options.refreshIntervalMs,
     onLoad: metrics.countLoad,
   });
+  const shadowLog = options.shadowLogDir === undefined ? undefined : new ShadowLogWriter(options.shadowLogDir);
+  const refreshMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+  const traffic = createTraffic(options.source, pool, refreshMs, shadowLog);
   const app = buildScoringApp({
+    traffic,
     pool,
     metrics,
     defaultModel: options.defaultModel,
@@ -46,9 +54,14 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     logRequests: options.logRequests,
   });
   // Closing the app (after in-flight requests end) releases the sessions.
-  app.addHook('onClose', () => pool.close());
+  app.addHook('onClose', async () => {
+    traffic.router.close();
+    await pool.close();
+    await shadowLog?.close();
+  });
   try {
     await pool.start(app.log);
+    traffic.router.start(app.log);
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();

@@ -2,6 +2,7 @@ import { type FieldProblem, mergeProblems, schemaProblems, shown } from '../cont
 import { MODEL_NAME_PATTERN } from '../contracts/common';
 import { type MlLifecycleInput, MlLifecycleInputSchema } from '../contracts/lifecycle';
 import { invalidInput } from './invalid-input';
+import { releaseProblems } from './release-input';
 
 /**
  * Fails fast, before any activity, on input that no retry could fix: the contract's schema first (a
@@ -15,7 +16,7 @@ export function checkLifecycleInput(input: unknown, { schema = true } = {}): MlL
   }
   const candidate = withTextLabel(input as Record<string, unknown>);
   const fromSchema = schema ? schemaProblems(MlLifecycleInputSchema, candidate) : [];
-  const problems = mergeProblems(lifecycleProblems(candidate), fromSchema);
+  const problems = mergeProblems([...lifecycleProblems(candidate), ...releaseProblems(candidate)], fromSchema);
   if (problems.length > 0) throw invalidInput('mlLifecycle', problems);
   return candidate as MlLifecycleInput;
 }

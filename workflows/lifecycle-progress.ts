@@ -1,6 +1,14 @@
 import type { LifecycleStep, MlLifecycleProgress, StepProgress } from '../contracts';
 
-export const LIFECYCLE_STEPS: LifecycleStep[] = ['validate', 'train', 'export', 'register', 'deploy'];
+export const LIFECYCLE_STEPS: LifecycleStep[] = [
+  'validate',
+  'train',
+  'export',
+  'register',
+  'gate',
+  'approval',
+  'deploy',
+];
 
 const STATUS_MARK: Record<StepProgress['status'], string> = {
   pending: '·',

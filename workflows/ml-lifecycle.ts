@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import type { DeployOutcome } from '../contracts/lifecycle-activities';
+import { approvalHandlers, releaseOrExplain, type ReleaseOutcome } from './lifecycle-release';
 import { validationSummary } from './validation-summary';
 import { ACTIVITY_RETRY as retry } from './activity-retry';
 import { checkLifecycleInput } from './lifecycle-input';
@@ -34,6 +35,8 @@ const { deployModel } = proxyActivities<LifecycleActivities>({ startToCloseTimeo
 
 // Runs started before it passed a looser check; on replay they must not fail where they once went on.
 const INPUT_SCHEMA = 'lifecycle-input-schema';
+// The champion gate, approval and canary/shadow rollouts; earlier runs replay the older deploy path.
+const RELEASE = 'champion-gate-approval-rollout';
 
 const DEFAULTS = { target: 'Churn', seed: 42, minRowsPerClass: 20, minRocAuc: 0.6 };
 
@@ -44,6 +47,7 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
   const progress = initialProgress(modelName);
   setHandler(progressQuery, () => progress);
   upsertSearchAttributes([{ key: MODEL_NAME, value: modelName }]);
+  const approval = approvalHandlers(input);
 
   const step = async <T>(name: LifecycleStep, run: () => Promise<T>, describe: (value: T) => string): Promise<T> => {
     updateStep(progress, name, 'running');
@@ -106,7 +110,10 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
   progress.version = registered.version;
   upsertSearchAttributes([{ key: MODEL_VERSION, value: registered.version }]);
 
-  const outcome = await deployOrExplain(input, registered.version, trained.metrics.rocAuc, progress);
+  const minRocAuc = input.minRocAuc ?? DEFAULTS.minRocAuc;
+  const outcome = patched(RELEASE)
+    ? await releaseOrExplain(input, registered.version, trained.metrics.rocAuc, minRocAuc, progress, approval)
+    : await deployOrExplain(input, registered.version, trained.metrics.rocAuc, progress);
   progress.current = 'finished';
   upsertSearchAttributes([{ key: ML_STEP, value: outcome.deployed ? 'deployed' : 'registered' }]);
   setCurrentDetails(progressMarkdown(progress));
@@ -123,6 +130,17 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
     artifactSha256: exported.onnxSha256,
     servingVersion: outcome.servingVersion,
     warnings: [...(data.warnings ?? []), ...(trained.warnings ?? [])].map((warning) => warning.message),
+    ...releaseDetails(outcome),
+  };
+}
+
+/** What the release step adds to the result, when it ran (runs before it have none of it). */
+function releaseDetails(outcome: ReleaseOutcome): Pick<MlLifecycleResult, 'comparison' | 'approval' | 'rollout'> {
+  const { comparison, approval, rollout } = outcome;
+  return {
+    ...(comparison ? { comparison } : {}),
+    ...(approval ? { approval } : {}),
+    ...(rollout ? { rollout } : {}),
   };
 }
 

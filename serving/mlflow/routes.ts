@@ -7,6 +7,7 @@ import { parseJsonAllowingNaN } from '../nan-json';
 import { badRequest, invalidRequest, noModelLoaded, ServingError } from '../problems';
 import { DEFAULT_MAX_RECORDS } from '../request-validation';
 import { defaultModelName, scoreRecords, skipLogAllowed, typeCellsBySpec } from '../scoring';
+import type { Traffic } from '../traffic';
 import { bodyVersion, pathVersion } from '../versions';
 import { mlflowCsvRecords, mlflowJsonRequest } from './input';
 
@@ -16,6 +17,8 @@ export interface InvocationsRoutesOptions {
   maxRecords?: number;
   predictionLog?: PredictionLogSink;
   adminToken?: string;
+  /** Canary split, version pin header and shadow copy (serving/traffic.ts). */
+  traffic?: Traffic;
 }
 
 const MEDIA_TYPES = 'application/json (dataframe_split, dataframe_records, instances or inputs) or text/csv';
@@ -27,7 +30,7 @@ const MEDIA_TYPES = 'application/json (dataframe_split, dataframe_records, insta
  * with `?model=&version=` or in `params`; without them the default model's serving version answers.
  */
 export const invocationsRoutes: FastifyPluginCallback<InvocationsRoutesOptions> = (app, options, done) => {
-  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
+  const { pool, defaultModel, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken, traffic } = options;
   // Scoped to this plugin: only /invocations reads CSV and NaN. The body limit applies while a body is read.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, parsed) => parsed(null, body));
   app.removeContentTypeParser('application/json');
@@ -65,7 +68,15 @@ export const invocationsRoutes: FastifyPluginCallback<InvocationsRoutesOptions> 
           if (csv) typeCellsBySpec(records, spec);
           return records;
         },
-        { pool, name: model ?? defaultModelName(pool, defaultModel), version, predictionLog, skipLog, request },
+        {
+          pool,
+          name: model ?? defaultModelName(pool, defaultModel),
+          version,
+          predictionLog,
+          skipLog,
+          request,
+          traffic: { traffic, headers: request.headers },
+        },
       );
       return { predictions: predictions.map((prediction) => prediction.probability) };
     },

@@ -17,6 +17,7 @@ import type { ModelPool } from '../model-pool';
 import { noModelLoaded, notFound } from '../problems';
 import { DEFAULT_MAX_RECORDS } from '../request-validation';
 import { scoreRecords, skipLogAllowed } from '../scoring';
+import type { Traffic } from '../traffic';
 import { versionFromPath } from '../versions';
 import { installV2BodyParser } from './body';
 import { modelMetadata, OUTPUTS } from './metadata';
@@ -27,6 +28,8 @@ export interface V2RoutesOptions {
   maxRecords?: number;
   predictionLog?: PredictionLogSink;
   adminToken?: string;
+  /** Canary split, version pin header and shadow copy (serving/traffic.ts). */
+  traffic?: Traffic;
 }
 
 type NameParams = { Params: { name: string } };
@@ -40,7 +43,7 @@ type VersionParams = { Params: { name: string; version: string } };
  * the server's `details` beside it, naming the input).
  */
 export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, done) => {
-  const { pool, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken } = options;
+  const { pool, maxRecords = DEFAULT_MAX_RECORDS, predictionLog, adminToken, traffic } = options;
   const serverVersion = readPackageVersion();
   installV2BodyParser(app);
 
@@ -99,6 +102,7 @@ export const v2Routes: FastifyPluginCallback<V2RoutesOptions> = (app, options, d
       predictionLog,
       skipLog,
       request,
+      traffic: { traffic, headers: request.headers },
     });
     const response: InferResponse = {
       model_name: name,

@@ -292,7 +292,10 @@ describe('the mlcycle CLI as a user runs it', () => {
     );
     assert.equal(train.code, 0, train.output);
     assert.match(train.output, uiLink);
-    assert.match(train.output, /validate:done train:done export:done register:done deploy:done — smoke test passed/);
+    assert.match(
+      train.output,
+      /validate:done train:done export:done register:done gate:done approval:skipped deploy:done — smoke test passed/,
+    );
     assert.match(train.output, /"deployed": true/);
     assert.match(train.output, /"version": 2/);
   });

@@ -1,6 +1,6 @@
 import type { LifecycleActivities } from '../../activities';
 import type { DeployOutcome, ValidatedData } from '../../contracts/lifecycle-activities';
-import type { ClassificationMetrics } from '../../contracts';
+import type { ClassificationMetrics, RolloutOutcome } from '../../contracts';
 
 // Stand-ins for the lifecycle activities, for tests of workflow logic (the end-to-end tests run the real ones).
 
@@ -73,6 +73,25 @@ export function fakeLifecycleActivities(
       maxAbsDiff: 0,
       servingVersion: 3,
     }),
+    compareWithChampion: record('compareWithChampion', { compared: false, reason: 'no version serves yet' }),
+    startRollout: record('startRollout', {
+      started: false,
+      direct: true,
+      reason: 'nothing serves yet',
+      servingVersion: null,
+    }),
+    watchRollout: record<RolloutOutcome>('watchRollout', {
+      strategy: 'canary',
+      candidateVersion: 3,
+      championVersion: 2,
+      share: 0.1,
+      watchedSeconds: 1,
+      outcome: 'promoted',
+      reason: 'canary promoted',
+      candidate: { version: 3, requests: 30, errors: 0, p50Ms: 1, p99Ms: 2 },
+      champion: { version: 2, requests: 270, errors: 0, p50Ms: 1, p99Ms: 2 },
+    }),
+    finishRollout: record('finishRollout', { servingVersion: 3 }),
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PredictionLogReader, PredictionLogWriter } from '../../monitoring/prediction-log';
 import { ModelRegistry } from '../../registry/model-registry';
 import { startScoringServer } from '../../serving/server';
@@ -37,6 +37,7 @@ export async function startTestStack(options: { dataRoots?: string[] } = {}): Pr
     port: 0,
     source: registry,
     predictionLog,
+    shadowLogDir: join(home, 'shadow-log'),
   });
   const taskQueue = uniqueTaskQueue('e2e');
   const worker = await createMlcycleWorkers({

@@ -47,18 +47,29 @@ describe('mlLifecycle workflow logic', () => {
     });
   }
 
-  it('runs validate, train, export, register and deploy in order and reports the deployed version', async () => {
+  it('runs validate, train, export, register, the champion gate and deploy in order and reports the deployed version', async () => {
     const calls: Calls = [];
     const { result, progress, handle } = await run(
       { modelName: 'churn', dataUri: '/data/x.csv' },
       fakeActivities(calls),
     );
-    assert.deepEqual(calls, ['validateData', 'trainModel', 'exportModel', 'registerModel', 'deployModel']);
+    assert.deepEqual(calls, [
+      'validateData',
+      'trainModel',
+      'exportModel',
+      'registerModel',
+      'compareWithChampion',
+      'deployModel',
+    ]);
     assert.equal(result?.version, 3);
     assert.equal(result?.deployed, true);
     assert.equal(result?.metrics.rocAuc, 0.85);
     assert.equal(progress?.current, 'finished');
-    assert.ok(progress?.steps.every((s) => s.status === 'done'));
+    // No champion to compare with and no approval asked for: those two steps are skipped.
+    assert.deepEqual(
+      progress?.steps.map((s) => s.status),
+      ['done', 'done', 'done', 'done', 'skipped', 'skipped', 'done'],
+    );
     const description = await handle.describe();
     assert.deepEqual(description.searchAttributes.ModelName, ['churn']);
     assert.deepEqual(description.searchAttributes.ModelVersion, [3]);

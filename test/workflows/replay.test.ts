@@ -20,6 +20,10 @@ describe('workflow replay', () => {
     await replay('ml-lifecycle-history.json', 'telco-e2e-1');
   });
 
+  it('replays a recorded mlLifecycle canary (champion gate, canary watched, promoted) without nondeterminism', async () => {
+    await replay('ml-lifecycle-canary-history.json', 'telco-canary-e2e');
+  });
+
   it('replays it with the prebuilt bundle that production workers load from MLCYCLE_WORKFLOW_BUNDLE', async () => {
     const path = join(tempHome('bundle'), 'workflow-bundle.js');
     assert.ok((await writeWorkflowBundle(path)) > 100_000);
