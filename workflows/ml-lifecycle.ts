@@ -81,7 +81,16 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
   );
   const trained = await step(
     'train',
-    () => trainModel({ modelName, data, seed: input.seed ?? DEFAULTS.seed }),
+    () =>
+      trainModel({
+        modelName,
+        data,
+        seed: input.seed ?? DEFAULTS.seed,
+        // Unset fields stay out, so the activity input of a run without them is what it always was.
+        ...(input.calibration ? { calibration: input.calibration } : {}),
+        ...(input.thresholdObjective ? { thresholdObjective: input.thresholdObjective } : {}),
+        ...(input.classWeights ? { classWeights: input.classWeights } : {}),
+      }),
     (t) => `test ROC AUC ${t.metrics.rocAuc.toFixed(4)}, F1 ${t.metrics.f1.toFixed(4)}`,
   );
   const exported = await step(

@@ -117,6 +117,40 @@ describe('mlLifecycle end to end on a real Temporal dev server, worker and scori
     assert.equal(stack.registry.getServing('telco-churn')?.version, 2);
   });
 
+  it('builds isotonic calibration, a recall target and balanced class weights from the input into the version', async () => {
+    const handle = await stack.env.client.workflow.start<typeof mlLifecycle>('mlLifecycle', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'telco-e2e-calibrated',
+      args: [
+        {
+          modelName: 'telco-calibrated',
+          dataUri: TELCO_CSV,
+          calibration: 'isotonic',
+          thresholdObjective: { metric: 'recall', target: 0.8 },
+          classWeights: 'balanced',
+        },
+      ],
+    });
+    const result = await handle.result();
+    const version = stack.registry.getVersion('telco-calibrated', result.version);
+    assert.ok(version);
+    const params = version.params as {
+      calibration?: { method: string };
+      thresholdObjective?: { metric: string; target?: number };
+      classWeights?: { requested: unknown } | null;
+    };
+    assert.equal(params.calibration?.method, 'isotonic');
+    assert.deepEqual(params.thresholdObjective, { metric: 'recall', target: 0.8 });
+    assert.equal(params.classWeights?.requested, 'balanced');
+    assert.ok(
+      (result.metrics.recall ?? 0) >= 0.7,
+      `test recall ${result.metrics.recall} for a 0.8 target on validation`,
+    );
+    // The export step already refused any ONNX graph (calibration included) off by more than 1e-5 from Node.
+    const modelFile = JSON.parse(readFileSync(version.modelPath ?? '', 'utf8')) as TrainedModelFile;
+    assert.equal(modelFile.calibration?.method, 'isotonic');
+  });
+
   it('fails a run on bad data with a non-retryable InvalidDataError that lists every problem', async () => {
     const badCsv = join(tempHome('bad-data'), 'bad.csv');
     writeFileSync(badCsv, corruptTelco());
