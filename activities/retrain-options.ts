@@ -1,5 +1,5 @@
 import type { ModelVersionRecord } from '../registry/types';
-import type { MlLifecycleInput } from '../contracts';
+import type { GbdtOptions, MlLifecycleInput } from '../contracts';
 import type { RetrainOptions } from '../contracts/monitor-activities';
 
 /**
@@ -17,6 +17,7 @@ export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
   const minRocAuc = number('minRocAuc');
   const minRowsPerClass = number('minRowsPerClass');
   const algorithm = algorithmOf(params.requestedAlgorithm);
+  const gbdt = gbdtOptionsOf(params.gbdt);
   return {
     fromVersion: record.version,
     target: record.target,
@@ -26,9 +27,33 @@ export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
     ...(minRocAuc !== undefined ? { minRocAuc } : {}),
     ...(minRowsPerClass !== undefined ? { minRowsPerClass } : {}),
     ...(algorithm ? { algorithm } : {}),
+    ...(gbdt ? { gbdt } : {}),
   };
 }
 
 function algorithmOf(value: unknown): MlLifecycleInput['algorithm'] | undefined {
   return value === 'logistic' || value === 'auto' || value === 'gbdt' ? value : undefined;
+}
+
+const GBDT_KEYS = [
+  'learningRate',
+  'maxLeaves',
+  'maxDepth',
+  'minSamplesLeaf',
+  'l2',
+  'maxIterations',
+  'earlyStoppingRounds',
+] as const satisfies readonly (keyof GbdtOptions)[];
+
+/** The tree settings a gbdt version was trained with (its params.gbdt), so its retrain grows the same trees. */
+function gbdtOptionsOf(value: unknown): GbdtOptions | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stored = value as Record<string, unknown>;
+  const options = Object.fromEntries(
+    GBDT_KEYS.filter((key) => typeof stored[key] === 'number' && Number.isFinite(stored[key])).map((key) => [
+      key,
+      stored[key],
+    ]),
+  );
+  return Object.keys(options).length > 0 ? options : undefined;
 }

@@ -1,4 +1,5 @@
 import type { DataProblem, InputColumn } from './data';
+import type { GbdtOptions } from './lifecycle';
 import type { ClassificationMetrics } from './metrics';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
@@ -38,6 +39,9 @@ export interface TrainModelInput {
   modelName: string;
   data: ValidatedData;
   seed: number;
+  /** Default logistic; auto trains both and keeps the one with the better validation ROC AUC. */
+  algorithm?: 'logistic' | 'gbdt' | 'auto';
+  gbdt?: GbdtOptions;
 }
 
 export interface TrainedModel {

@@ -60,7 +60,7 @@ export interface RetrainData {
 /** The `mlLifecycle` options a retrain reuses from the version it replaces. */
 export type RetrainOptions = Pick<
   MlLifecycleInput,
-  'target' | 'positiveLabel' | 'idColumn' | 'seed' | 'algorithm' | 'minRocAuc' | 'minRowsPerClass'
+  'target' | 'positiveLabel' | 'idColumn' | 'seed' | 'algorithm' | 'gbdt' | 'minRocAuc' | 'minRowsPerClass'
 > & { fromVersion: number };
 
 export interface RetrainOptionsInput {

@@ -77,7 +77,15 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
   );
   const trained = await step(
     'train',
-    () => trainModel({ modelName, data, seed: input.seed ?? DEFAULTS.seed }),
+    () =>
+      trainModel({
+        modelName,
+        data,
+        seed: input.seed ?? DEFAULTS.seed,
+        // Input only: the same activity is scheduled, so runs in flight replay unchanged.
+        ...(input.algorithm ? { algorithm: input.algorithm } : {}),
+        ...(input.gbdt ? { gbdt: input.gbdt } : {}),
+      }),
     (t) => `test ROC AUC ${t.metrics.rocAuc.toFixed(4)}, F1 ${t.metrics.f1.toFixed(4)}`,
   );
   const exported = await step(

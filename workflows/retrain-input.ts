@@ -11,6 +11,7 @@ const OVERRIDE_KEYS = [
   'minRocAuc',
   'minRowsPerClass',
   'algorithm',
+  'gbdt',
   'deploy',
 ] as const satisfies readonly (keyof RetrainOverrides)[];
 
@@ -55,7 +56,10 @@ export function overrideProblems(overrides: Record<string, unknown>): FieldProbl
     problems.push({ field: 'deploy', message: 'must be true or false' });
   const { algorithm } = overrides;
   if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto' && algorithm !== 'gbdt') {
-    problems.push({ field: 'algorithm', message: `must be "logistic" or "auto", got ${JSON.stringify(algorithm)}` });
+    problems.push({
+      field: 'algorithm',
+      message: `must be "logistic", "gbdt" or "auto", got ${JSON.stringify(algorithm)}`,
+    });
   }
   return problems;
 }

@@ -38,12 +38,16 @@ export interface GbdtParams {
   maxBins: number;
 }
 
+/**
+ * scikit-learn's HistGradientBoosting defaults except smaller trees with a little L2 (15 leaves, λ = 1):
+ * churn-like tabular data is close to additive, and on Telco these reach a better validation log loss.
+ */
 export const DEFAULT_GBDT_PARAMS: GbdtParams = {
   learningRate: 0.1,
-  maxLeaves: 31,
+  maxLeaves: 15,
   maxDepth: 0,
   minSamplesLeaf: 20,
-  l2: 0,
+  l2: 1,
   maxIterations: 200,
   earlyStoppingRounds: 10,
   maxBins: 255,
