@@ -33,6 +33,11 @@ export function buildHistogram(
 ): void {
   out.fill(0);
   const count = end - start;
+  if (count === data.rows) {
+    // Every row (the root): order does not matter to a sum, so read bins and gradients in storage order.
+    allRows(out, data, gradients, hessians);
+    return;
+  }
   for (let i = 0; i < count; i++) {
     const row = order[start + i] as number;
     gathered[2 * i] = gradients[row] as number;
@@ -46,6 +51,20 @@ export function buildHistogram(
       const at = slot + (bins[column + (order[start + i] as number)] as number) * STRIDE;
       out[at] = (out[at] as number) + (gathered[2 * i] as number);
       out[at + 1] = (out[at + 1] as number) + (gathered[2 * i + 1] as number);
+      out[at + 2] = (out[at + 2] as number) + 1;
+    }
+  }
+}
+
+function allRows(out: Histogram, data: BinnedRows, gradients: Float64Array, hessians: Float64Array): void {
+  const { bins, rows } = data;
+  for (let group = 0; group < data.groups; group++) {
+    const column = group * rows;
+    const slot = group * BINS * STRIDE;
+    for (let row = 0; row < rows; row++) {
+      const at = slot + (bins[column + row] as number) * STRIDE;
+      out[at] = (out[at] as number) + (gradients[row] as number);
+      out[at + 1] = (out[at + 1] as number) + (hessians[row] as number);
       out[at + 2] = (out[at + 2] as number) + 1;
     }
   }

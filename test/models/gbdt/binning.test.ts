@@ -20,7 +20,7 @@ describe('gbdt binning', () => {
     const edges = quantileEdges(values, 32);
     assert.ok(edges.length <= 31 && edges.length >= 25, `${edges.length} edges`);
     const counts = new Array<number>(edges.length + 1).fill(0);
-    for (const x of values) counts[binOf(edges, x)]++;
+    for (const x of values) counts[binOf(edges, x)] = (counts[binOf(edges, x)] ?? 0) + 1;
     assert.ok(Math.max(...counts) <= 2 * (values.length / 32), `bins hold ${counts.join(', ')}`);
     for (const edge of edges) assert.ok(!values.includes(edge), `edge ${edge} is a training value`);
   });
