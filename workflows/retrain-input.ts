@@ -31,7 +31,9 @@ export function retrainLifecycleInput(
   ) as RetrainOverrides;
   const newTarget = given.target !== undefined && given.target !== reused.target;
   if (newTarget && given.positiveLabel === undefined) delete reused.positiveLabel;
-  return { ...reused, ...given, modelName, dataUri };
+  // Tree settings merge one by one: overriding maxLeaves keeps the version's learning rate.
+  const gbdt = reused.gbdt && given.gbdt ? { gbdt: { ...reused.gbdt, ...given.gbdt } } : {};
+  return { ...reused, ...given, ...gbdt, modelName, dataUri };
 }
 
 /**
