@@ -113,6 +113,9 @@ export function growTree(
     return leaf;
   };
 
+  // Ascending rows at the root, so (partitions being stable) every node's rows are ascending and its
+  // histogram reads each column front to back instead of in the last tree's leaf order.
+  for (let i = 0; i < data.rows; i++) workspace.order[i] = i;
   const rootHistogram = workspace.histogram();
   buildHistogram(rootHistogram, data, workspace.order, 0, data.rows, gradients, hessians, workspace.gathered);
   const rootTotals = totalsOf(gradients, hessians, workspace.order, 0, data.rows);
