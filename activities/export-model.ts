@@ -4,7 +4,8 @@ import { checkOnnxMatches } from '../models/onnx-check';
 import { exportLogisticToOnnx } from '../models/onnx-export';
 import { OnnxScorer } from '../models/onnx-scorer';
 import { exportLogisticToPmml } from '../models/pmml';
-import type { ExpectedOutputsFile, TrainedModelFile } from './model-files';
+import { exportGbdtToOnnx } from '../models/gbdt/onnx-export';
+import { modelOf, type ExpectedOutputsFile, type TrainedModelFile } from './model-files';
 import { currentRunDir, readVerifiedJson, writeBytesFile } from './run-files';
 import type { ExportedModel, ExportModelInput } from '../contracts/lifecycle-activities';
 
@@ -15,17 +16,7 @@ export function createExportModel(home: string, packageVersion: string) {
     const { trained } = input;
     const model = await readVerifiedJson<TrainedModelFile>(trained.trainedPath, trained.trainedSha256);
     const expected = await readVerifiedJson<ExpectedOutputsFile>(trained.expectedPath, trained.expectedSha256);
-    const calibrated = model.calibration ? `, ${model.calibration.method} calibration` : '';
-    const bytes = exportLogisticToOnnx(
-      model.spec,
-      model.model,
-      {
-        modelName: input.modelName,
-        producerVersion: packageVersion,
-        description: `logistic regression on ${model.spec.inputs.length} raw columns${calibrated}`,
-      },
-      model.calibration,
-    );
+    const bytes = exportOnnx(model, input.modelName, packageVersion);
     // Checked before anything is written: a model that disagrees with training never reaches the registry.
     const scorer = await OnnxScorer.fromBytes(bytes);
     try {
@@ -71,4 +62,26 @@ async function writePmml(
   const pmmlSha256 = await writeBytesFile(pmmlPath, new TextEncoder().encode(text));
   log.info('PMML model written', { pmmlPath });
   return { pmmlPath, pmmlSha256 };
+}
+
+/** The ONNX bytes of either algorithm: the same preprocessing graph, then the model's own part. */
+function exportOnnx(file: TrainedModelFile, modelName: string, producerVersion: string): Uint8Array {
+  const chosen = modelOf(file);
+  const columns = `${file.spec.inputs.length} raw columns`;
+  return chosen.algorithm === 'logistic'
+    ? exportLogisticToOnnx(
+        file.spec,
+        chosen.model,
+        {
+          modelName,
+          producerVersion,
+          description: `logistic regression on ${columns}${file.calibration ? `, ${file.calibration.method} calibration` : ''}`,
+        },
+        file.calibration,
+      )
+    : exportGbdtToOnnx(file.spec, chosen.model, {
+        modelName,
+        producerVersion,
+        description: `gradient-boosted trees (${chosen.model.trees.length}) on ${columns}`,
+      });
 }

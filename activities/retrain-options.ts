@@ -1,6 +1,7 @@
 import type { ModelVersionRecord } from '../registry/types';
 import { Value } from 'typebox/value';
 import { ClassWeightsOption, ThresholdObjective, type MlLifecycleInput } from '../contracts';
+import type { GbdtOptions } from '../contracts';
 import type { RetrainOptions } from '../contracts/monitor-activities';
 
 /**
@@ -18,6 +19,7 @@ export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
   const minRocAuc = number('minRocAuc');
   const minRowsPerClass = number('minRowsPerClass');
   const algorithm = algorithmOf(params.requestedAlgorithm);
+  const gbdt = gbdtOptionsOf(params.gbdt);
   return {
     fromVersion: record.version,
     target: record.target,
@@ -28,6 +30,7 @@ export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
     ...(minRowsPerClass !== undefined ? { minRowsPerClass } : {}),
     ...(algorithm ? { algorithm } : {}),
     ...trainingChoicesOf(params),
+    ...(gbdt ? { gbdt } : {}),
   };
 }
 
@@ -45,4 +48,27 @@ function trainingChoicesOf(params: Record<string, unknown>): Partial<RetrainOpti
 
 function algorithmOf(value: unknown): MlLifecycleInput['algorithm'] | undefined {
   return value === 'logistic' || value === 'auto' || value === 'gbdt' ? value : undefined;
+}
+
+const GBDT_KEYS = [
+  'learningRate',
+  'maxLeaves',
+  'maxDepth',
+  'minSamplesLeaf',
+  'l2',
+  'maxIterations',
+  'earlyStoppingRounds',
+] as const satisfies readonly (keyof GbdtOptions)[];
+
+/** The tree settings a gbdt version was trained with (its params.gbdt), so its retrain grows the same trees. */
+function gbdtOptionsOf(value: unknown): GbdtOptions | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stored = value as Record<string, unknown>;
+  const options = Object.fromEntries(
+    GBDT_KEYS.filter((key) => typeof stored[key] === 'number' && Number.isFinite(stored[key])).map((key) => [
+      key,
+      stored[key],
+    ]),
+  );
+  return Object.keys(options).length > 0 ? options : undefined;
 }

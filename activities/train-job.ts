@@ -5,8 +5,7 @@ import { buildBaseline } from '../monitoring/baseline';
 import { parseNumeric } from '../models/features';
 import { sharedRowCount } from '../models/leakage';
 import { applyCalibration, type Calibration } from '../models/calibration';
-import { scoreRows } from '../models/score-rows';
-import { trainLogisticModel } from '../models/training';
+import { scoreChosenRows, trainChosenModel } from '../models/train-chosen';
 import type { InputColumn, RawRecord, RawTable } from '../models/types';
 import { InvalidDataError, type DataProblem } from '../core/errors';
 import type { ExpectedOutputsFile, TrainedModelFile } from './model-files';
@@ -39,7 +38,7 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
     ]);
   }
   const { table } = await readCsvTable(data.dataPath, { onProgress: (rows) => progress(`read ${rows} rows`) });
-  const result = trainLogisticModel(table, {
+  const result = trainChosenModel(table, {
     target: data.target,
     positiveLabel: data.positiveLabel,
     inputs: data.inputs,
@@ -48,12 +47,14 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
     ...(job.thresholdObjective ? { thresholdObjective: job.thresholdObjective } : {}),
     ...(job.classWeights ? { classWeights: job.classWeights } : {}),
     onProgress: progress,
+    ...(job.algorithm ? { algorithm: job.algorithm } : {}),
+    ...(job.gbdt ? { gbdt: job.gbdt } : {}),
   });
   const warnings = sharedRowWarnings(table, data, result.finalRows, result.split.test);
   if (result.thresholdWarning) warnings.push({ code: 'threshold-target-not-met', message: result.thresholdWarning });
   const trained: TrainedModelFile = {
     modelName,
-    algorithm: 'logistic',
+    algorithm: result.algorithm,
     spec: result.spec,
     model: result.model,
     threshold: result.threshold,
@@ -70,12 +71,12 @@ export async function runTrainJob(job: TrainJob, progress: (message: string) => 
     labels: result.testLabels.slice(0, expectedRows),
   };
   progress(`Building the drift baseline on ${result.finalRows.length} rows`);
-  // The drift baseline: what the model saw in training (train + validation rows) and how it scored them.
+  // The drift baseline: what the model saw in training (train + validation rows) and how the chosen model scored them.
   const baseline = buildBaseline(
     table,
     result.spec,
     result.finalRows,
-    calibrated(result.calibration, scoreRows(result.spec, result.model, table, result.finalRows)),
+    calibrated(result.calibration, scoreChosenRows(result, table, result.finalRows)),
     {
       rocAuc: result.metrics.rocAuc,
       logLoss: result.metrics.logLoss,

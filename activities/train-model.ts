@@ -28,7 +28,12 @@ export function createTrainModel(home: string) {
           },
         },
       );
-      log.info('model trained', { rocAuc: trained.metrics.rocAuc, l2: trained.params.l2, warnings: trained.warnings });
+      log.info('model trained', {
+        algorithm: trained.params.algorithm,
+        rocAuc: trained.metrics.rocAuc,
+        l2: trained.params.l2,
+        warnings: trained.warnings,
+      });
       return trained;
     } catch (error) {
       if (error instanceof InvalidDataError) throw invalidDataFailure(error.message, error.problems);

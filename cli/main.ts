@@ -43,7 +43,10 @@ program
   .option('--positive-label <value>', 'target value of the positive class (default: Yes, 1 or true, whichever occurs)')
   .option('--id-column <column>', 'id column left out of the features (default customerID when present)')
   .option('--seed <n>', 'split and training seed')
-  .option('--algorithm <name>', 'logistic, or auto (the best available; logistic until more are built)')
+  .option(
+    '--algorithm <name>',
+    'logistic, gbdt (gradient-boosted trees) or auto (both; keeps the better on validation)',
+  )
   .option('--min-roc-auc <n>', 'promotion gate: deploy only if the test ROC AUC reaches this (default 0.6)')
   .option('--min-rows-per-class <n>', 'fewest rows of each class for the data to be usable (default 20)')
   .option('--no-deploy', 'register the new version without rolling it out')
@@ -80,7 +83,7 @@ program
   .option('--id-column <column>', "id column (default: the serving version's)")
   .option('--seed <n>', "split and training seed (default: the serving version's)")
   .option('--min-roc-auc <x>', "promotion gate (default: the serving version's, else 0.6)")
-  .option('--algorithm <name>', 'logistic or auto')
+  .option('--algorithm <name>', 'logistic, gbdt or auto')
   .option('--no-deploy', 'register retrained versions without rolling them out')
   .option('--pause', 'pause the schedule')
   .option('--resume', 'resume a paused schedule')

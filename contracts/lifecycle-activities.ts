@@ -1,5 +1,6 @@
 import type { DataProblem, InputColumn } from './data';
 import type { CalibrationMethod, ClassWeightsOption, ThresholdObjective } from './lifecycle';
+import type { GbdtOptions } from './lifecycle';
 import type { ClassificationMetrics } from './metrics';
 
 // Inputs and results of the lifecycle activities. Data travels as file paths plus sha256, never as
@@ -43,6 +44,9 @@ export interface TrainModelInput {
   calibration?: CalibrationMethod;
   thresholdObjective?: ThresholdObjective;
   classWeights?: ClassWeightsOption;
+  /** Default logistic; auto trains both and keeps the one with the better validation ROC AUC. */
+  algorithm?: 'logistic' | 'gbdt' | 'auto';
+  gbdt?: GbdtOptions;
 }
 
 export interface TrainedModel {

@@ -38,6 +38,23 @@ export const ClassWeightsOption = Type.Union([
 ]);
 export type ClassWeightsOption = Static<typeof ClassWeightsOption>;
 
+/** Settings of the gradient-boosted trees (algorithm "gbdt", or "auto"); each has a default (models/gbdt/types.ts). */
+export const GbdtOptions = Type.Object(
+  {
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+    maxLeaves: Type.Optional(Type.Integer({ minimum: 2, maximum: 4096 })),
+    /** 0 = no limit beyond maxLeaves. */
+    maxDepth: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
+    minSamplesLeaf: Type.Optional(Type.Integer({ minimum: 1 })),
+    l2: Type.Optional(Type.Number({ minimum: 0 })),
+    maxIterations: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    /** Rounds without a better validation log loss before boosting stops. */
+    earlyStoppingRounds: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type GbdtOptions = Static<typeof GbdtOptions>;
+
 /**
  * The options of a training run that a retrain may set differently from the version it replaces.
  * `positiveLabel` is a string; a number (`1` for a 0/1 target) is accepted by the workflow and read
@@ -48,6 +65,7 @@ export const TrainingOptions = Type.Object({
   positiveLabel: Type.Optional(Type.String({ minLength: 1 })),
   idColumn: Type.Optional(ColumnName),
   algorithm: Type.Optional(Type.Union([Type.Literal('logistic'), Type.Literal('auto'), Type.Literal('gbdt')])),
+  gbdt: Type.Optional(GbdtOptions),
   seed: Type.Optional(Type.Integer()),
   /** Minimum rows of each class for the data to be usable (default 20). */
   minRowsPerClass: Type.Optional(Type.Integer({ minimum: 1 })),

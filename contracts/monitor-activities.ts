@@ -65,6 +65,7 @@ export type RetrainOptions = Pick<
   | 'idColumn'
   | 'seed'
   | 'algorithm'
+  | 'gbdt'
   | 'minRocAuc'
   | 'minRowsPerClass'
   | 'calibration'

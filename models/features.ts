@@ -130,7 +130,7 @@ function encodeRows(
  * Categories compare as exact strings; an absent value is the blank level, as in a CSV. A number or
  * boolean reads as its CSV text; anything else (an object) matches no level and encodes as all zeros.
  */
-function categoryOf(value: unknown): string | undefined {
+export function categoryOf(value: unknown): string | undefined {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -18,7 +18,7 @@ import type { FeatureSpec, LogisticModel, NumericFeature } from './types';
 // so the only rounding left is the input itself and the final float32 output.
 
 export const OUTPUT_NAME = 'probability';
-const ML_DOMAIN = 'ai.onnx.ml';
+export const ML_DOMAIN = 'ai.onnx.ml';
 export const IR_VERSION = 8;
 // ai.onnx 17 and ai.onnx.ml 3 are the onnx 1.12 (IR 8) opsets; onnxruntime 1.30 loads both.
 export const OPSETS = [
@@ -45,15 +45,30 @@ export function exportLogisticToOnnx(
 ): Uint8Array {
   validate(spec, model);
   const graph = new GraphBuilder(spec.inputs.map((input) => input.name));
-  const parts = [numericPart(graph, spec), categoricalPart(graph, spec)].filter((p): p is string => p !== undefined);
-  const design = parts.length === 1 ? (parts[0] as string) : graph.node('Concat', parts, 'design', { axis: 1 });
+  const design = designMatrix(graph, spec, { imputeMissing: true });
   const weights = graph.doubles('weights', model.weights, [model.weights.length, 1]);
   const dot = graph.node('MatMul', [design, weights], 'dot');
   const logit = graph.node('Add', [dot, graph.doubles('intercept', [model.intercept], [1])], 'logit');
   const sigmoid = graph.node('Sigmoid', [logit], 'sigmoid');
   const probability = calibration ? appendCalibration(graph, sigmoid, calibration) : sigmoid;
   graph.nodes.push(node('Cast', [probability], [OUTPUT_NAME], graph.name('to_float'), { to: DataType.FLOAT }));
+  return encodeModel(graph, spec, meta);
+}
 
+/**
+ * The preprocessing every exported model starts with: raw columns to the double design matrix
+ * (features.ts column order). `imputeMissing: false` leaves a missing numeric as NaN for models that
+ * route it themselves (the trees); everything else is the same graph for every algorithm.
+ */
+export function designMatrix(graph: GraphBuilder, spec: FeatureSpec, options: { imputeMissing: boolean }): string {
+  const parts = [numericPart(graph, spec, options.imputeMissing), categoricalPart(graph, spec)].filter(
+    (p): p is string => p !== undefined,
+  );
+  return parts.length === 1 ? (parts[0] as string) : graph.node('Concat', parts, 'design', { axis: 1 });
+}
+
+/** The model proto around a finished graph whose last node writes OUTPUT_NAME. */
+export function encodeModel(graph: GraphBuilder, spec: FeatureSpec, meta: OnnxExportMeta): Uint8Array {
   const proto = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     opsetImport: OPSETS,
@@ -77,7 +92,7 @@ export function exportLogisticToOnnx(
 }
 
 /** Standardised numerics as one double [N, numeric] tensor, or nothing when there are none. */
-function numericPart(graph: GraphBuilder, spec: FeatureSpec): string | undefined {
+function numericPart(graph: GraphBuilder, spec: FeatureSpec, imputeMissing: boolean): string | undefined {
   const features = spec.numeric;
   if (features.length === 0) return undefined;
   const perFeature = (hint: string, pick: (f: NumericFeature) => number) =>
@@ -85,6 +100,10 @@ function numericPart(graph: GraphBuilder, spec: FeatureSpec): string | undefined
   const names = features.map((f) => f.name);
   const raw = graph.node('Concat', names, 'numeric_raw', { axis: 1 });
   const wide = graph.node('Cast', [raw], 'numeric_double', { to: DataType.DOUBLE });
+  if (!imputeMissing) {
+    const centred = graph.node('Sub', [wide, perFeature('mean', (f) => f.mean)], 'numeric_centred');
+    return graph.node('Div', [centred, perFeature('std', (f) => f.std)], 'numeric_scaled');
+  }
   const missing = graph.node('IsNaN', [wide], 'numeric_missing');
   const imputed = graph.node('Where', [missing, perFeature('impute', (f) => f.impute), wide], 'numeric_imputed');
   const centred = graph.node('Sub', [imputed, perFeature('mean', (f) => f.mean)], 'numeric_centred');
@@ -108,6 +127,17 @@ function categoricalPart(graph: GraphBuilder, spec: FeatureSpec): string | undef
 }
 
 function validate(spec: FeatureSpec, model: LogisticModel): void {
+  const width = validateSpec(spec);
+  if (model.weights.length !== width) {
+    throw new InvalidInputError(`The model has ${model.weights.length} weights but the spec has ${width} columns`);
+  }
+  if (![...model.weights, model.intercept].every(Number.isFinite)) {
+    throw new InvalidInputError('The model has a non-finite weight or intercept');
+  }
+}
+
+/** Checks what every exporter relies on; returns the design-matrix width. */
+export function validateSpec(spec: FeatureSpec): number {
   const kinds = new Map<string, string>();
   for (const input of spec.inputs) {
     if (kinds.has(input.name)) throw new InvalidInputError(`Input column "${input.name}" is listed twice`);
@@ -132,12 +162,7 @@ function validate(spec: FeatureSpec, model: LogisticModel): void {
   }
   const width = spec.numeric.length + spec.categorical.reduce((sum, f) => sum + f.levels.length, 0);
   if (width === 0) throw new InvalidInputError('The feature spec has no design-matrix columns to export');
-  if (model.weights.length !== width) {
-    throw new InvalidInputError(`The model has ${model.weights.length} weights but the spec has ${width} columns`);
-  }
-  if (![...model.weights, model.intercept].every(Number.isFinite)) {
-    throw new InvalidInputError('The model has a non-finite weight or intercept');
-  }
+  return width;
 }
 
 function metadata(spec: FeatureSpec, meta: OnnxExportMeta): onnx.IStringStringEntryProto[] {
@@ -150,13 +175,16 @@ function metadata(spec: FeatureSpec, meta: OnnxExportMeta): onnx.IStringStringEn
   return props;
 }
 
-type Attributes = Record<string, number | string[]>;
+/** A node attribute: int, string, strings, or tagged ints / floats / a 1-D double tensor. */
+export type AttributeValue =
+  number | string | string[] | { ints: number[] } | { floats: number[] } | { doubles: number[] };
+type Attributes = Record<string, AttributeValue>;
 
 /**
  * Collects nodes and initializers and hands out internal tensor names. Column names are used verbatim
  * as graph inputs, so internal names are sanitised, numbered and kept clear of every column name.
  */
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: onnx.INodeProto[] = [];
   readonly initializers: onnx.ITensorProto[] = [];
   private readonly taken: Set<string>;
@@ -181,27 +209,50 @@ class GraphBuilder {
     return output;
   }
 
+  /** An int64 initializer (shapes, indices). */
+  int64s(hint: string, values: readonly number[]): string {
+    const name = this.name(hint);
+    this.initializers.push({ name, dataType: DataType.INT64, dims: [values.length], int64Data: [...values] });
+    return name;
+  }
+
   /** A double initializer stored as little-endian raw bytes, which round-trips every float64 exactly. */
   doubles(hint: string, values: readonly number[], dims: number[]): string {
     const name = this.name(hint);
-    const raw = new Uint8Array(values.length * 8);
-    const view = new DataView(raw.buffer);
-    values.forEach((value, i) => view.setFloat64(i * 8, value, true));
-    this.initializers.push({ name, dataType: DataType.DOUBLE, dims, rawData: raw });
+    this.initializers.push({ ...doubleTensor(values), name, dims });
     return name;
   }
 }
 
-function node(opType: string, input: string[], output: string[], name: string, attributes: Attributes, domain = '') {
+export function node(
+  opType: string,
+  input: string[],
+  output: string[],
+  name: string,
+  attributes: Attributes,
+  domain = '',
+) {
   const attribute = Object.entries(attributes).map(([key, value]) => attributeProto(key, value));
   return { opType, input, output, name, attribute, domain } satisfies onnx.INodeProto;
 }
 
 const utf8 = new TextEncoder();
 
-function attributeProto(name: string, value: number | string[]): onnx.IAttributeProto {
+function attributeProto(name: string, value: AttributeValue): onnx.IAttributeProto {
   if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
-  return { name, type: AttributeType.STRINGS, strings: value.map((s) => utf8.encode(s)) };
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: utf8.encode(value) };
+  if (Array.isArray(value)) return { name, type: AttributeType.STRINGS, strings: value.map((s) => utf8.encode(s)) };
+  if ('ints' in value) return { name, type: AttributeType.INTS, ints: value.ints };
+  if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: value.floats };
+  return { name, type: AttributeType.TENSOR, t: doubleTensor(value.doubles) };
+}
+
+/** A 1-D double tensor as little-endian raw bytes, which round-trips every float64 exactly. */
+function doubleTensor(values: readonly number[]): onnx.ITensorProto {
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  values.forEach((value, i) => view.setFloat64(i * 8, value, true));
+  return { dataType: DataType.DOUBLE, dims: [values.length], rawData: raw };
 }
 
 function tensorInfo(name: string, elemType: number): onnx.IValueInfoProto {

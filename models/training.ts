@@ -193,7 +193,7 @@ function describeObjective(objective: ThresholdObjective): string {
 }
 
 /** 1 where the trimmed target equals the positive label, else 0; both classes must occur. */
-function labelsOf(table: RawTable, target: string, positiveLabel: string): Uint8Array {
+export function labelsOf(table: RawTable, target: string, positiveLabel: string): Uint8Array {
   const cells = Object.hasOwn(table.columns, target) ? table.columns[target] : undefined;
   if (!cells) throw new InvalidInputError(`Target column "${target}" is not in the table`);
   const labels = Uint8Array.from(cells, (cell) => (cell.trim() === positiveLabel ? 1 : 0));
@@ -212,7 +212,7 @@ function withPrepared<P, R>(prepared: P, use: (prepared: P) => R): R {
 }
 
 /** Two ascending index lists as one ascending list (no spread: a spread of 125k+ items overflows the stack). */
-function mergeAscending(a: number[], b: number[]): number[] {
+export function mergeAscending(a: number[], b: number[]): number[] {
   const merged = new Array<number>(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -223,7 +223,7 @@ function mergeAscending(a: number[], b: number[]): number[] {
   return merged;
 }
 
-function pick(labels: Uint8Array, rows: number[]): Uint8Array {
+export function pick(labels: Uint8Array, rows: number[]): Uint8Array {
   return Uint8Array.from(rows, (row) => labels[row] as number);
 }
 

@@ -45,10 +45,8 @@ function lifecycleProblems(candidate: Record<string, unknown>): FieldProblem[] {
   if (typeof dataUri !== 'string' || dataUri.trim() === '') {
     problems.push({ field: 'dataUri', message: 'must be the path or file:// URI of a CSV file' });
   }
-  if (algorithm === 'gbdt') {
-    problems.push({ field: 'algorithm', message: '"gbdt" is not available yet; use "logistic" or "auto"' });
-  } else if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto') {
-    problems.push({ field: 'algorithm', message: `must be "logistic" or "auto", got ${shown(algorithm)}` });
+  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'gbdt' && algorithm !== 'auto') {
+    problems.push({ field: 'algorithm', message: `must be "logistic", "gbdt" or "auto", got ${shown(algorithm)}` });
   }
   return problems;
 }

@@ -90,6 +90,9 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
         ...(input.calibration ? { calibration: input.calibration } : {}),
         ...(input.thresholdObjective ? { thresholdObjective: input.thresholdObjective } : {}),
         ...(input.classWeights ? { classWeights: input.classWeights } : {}),
+        // Input only: the same activity is scheduled, so runs in flight replay unchanged.
+        ...(input.algorithm ? { algorithm: input.algorithm } : {}),
+        ...(input.gbdt ? { gbdt: input.gbdt } : {}),
       }),
     (t) => `test ROC AUC ${t.metrics.rocAuc.toFixed(4)}, F1 ${t.metrics.f1.toFixed(4)}`,
   );

@@ -11,6 +11,7 @@ const OVERRIDE_KEYS = [
   'minRocAuc',
   'minRowsPerClass',
   'algorithm',
+  'gbdt',
   'deploy',
   'calibration',
   'thresholdObjective',
@@ -33,7 +34,9 @@ export function retrainLifecycleInput(
   ) as RetrainOverrides;
   const newTarget = given.target !== undefined && given.target !== reused.target;
   if (newTarget && given.positiveLabel === undefined) delete reused.positiveLabel;
-  return { ...reused, ...given, modelName, dataUri };
+  // Tree settings merge one by one: overriding maxLeaves keeps the version's learning rate.
+  const gbdt = reused.gbdt && given.gbdt ? { gbdt: { ...reused.gbdt, ...given.gbdt } } : {};
+  return { ...reused, ...given, ...gbdt, modelName, dataUri };
 }
 
 /**
@@ -58,7 +61,10 @@ export function overrideProblems(overrides: Record<string, unknown>): FieldProbl
     problems.push({ field: 'deploy', message: 'must be true or false' });
   const { algorithm } = overrides;
   if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto' && algorithm !== 'gbdt') {
-    problems.push({ field: 'algorithm', message: `must be "logistic" or "auto", got ${JSON.stringify(algorithm)}` });
+    problems.push({
+      field: 'algorithm',
+      message: `must be "logistic", "gbdt" or "auto", got ${JSON.stringify(algorithm)}`,
+    });
   }
   return problems;
 }

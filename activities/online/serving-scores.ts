@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import type { TrainedModelFile } from '../model-files';
+import { modelOf, type TrainedModelFile } from '../model-files';
 import { readVerifiedJson } from '../run-files';
 import { OnlineLogistic } from '../../models/online';
 import { OnnxScorer } from '../../models/onnx-scorer';
@@ -51,10 +51,10 @@ export class ServingScores {
 async function scorerOf(record: ModelVersionRecord): Promise<Scorer> {
   if (record.modelPath && record.modelSha256) {
     const file = await readVerifiedJson<TrainedModelFile>(record.modelPath, record.modelSha256);
-    const algorithm: string = file.algorithm;
+    const chosen = modelOf(file);
     // A calibrated version's answers are its calibration map over the coefficients: ONNX has both.
-    if (algorithm === 'logistic' && !file.calibration) {
-      const model = new OnlineLogistic(file.spec, file.model);
+    if (chosen.algorithm === 'logistic' && !file.calibration) {
+      const model = new OnlineLogistic(file.spec, chosen.model);
       return { score: (records) => Promise.resolve(model.predict(records)), release: () => Promise.resolve() };
     }
   }

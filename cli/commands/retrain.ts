@@ -52,8 +52,8 @@ export function retrainOverrides(options: RetrainCommandOptions): RetrainOverrid
     return parsed;
   };
   const { algorithm } = options;
-  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto') {
-    throw new Error(`--algorithm must be "logistic" or "auto", got "${algorithm}"`);
+  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'gbdt' && algorithm !== 'auto') {
+    throw new Error(`--algorithm must be "logistic", "gbdt" or "auto", got "${algorithm}"`);
   }
   const seed = number('--seed', options.seed);
   const minRocAuc = number('--min-roc-auc', options.minRocAuc);

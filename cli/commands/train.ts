@@ -66,8 +66,8 @@ export async function runTrainCommand(options: TrainCommandOptions): Promise<voi
 /** The workflow input from the flags, checked against the workflow's schema before anything starts. */
 export function lifecycleInput(options: TrainCommandOptions): MlLifecycleInput {
   const algorithm = options.algorithm;
-  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'auto') {
-    throw new Error(`--algorithm must be "logistic" or "auto", got "${algorithm}"`);
+  if (algorithm !== undefined && algorithm !== 'logistic' && algorithm !== 'gbdt' && algorithm !== 'auto') {
+    throw new Error(`--algorithm must be "logistic", "gbdt" or "auto", got "${algorithm}"`);
   }
   const minRocAuc = options.minRocAuc === undefined ? undefined : Number(options.minRocAuc);
   if (minRocAuc !== undefined && !(minRocAuc >= 0 && minRocAuc <= 1)) {

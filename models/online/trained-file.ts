@@ -1,10 +1,11 @@
-import type { TrainedModelFile } from '../../activities/model-files';
+import { modelOf, type TrainedModelFile } from '../../activities/model-files';
+import type { LogisticModel } from '../types';
 import { InvalidInputError } from '../../core/errors';
 import { classificationMetrics } from '../metrics';
 import type { ProgressiveTrainer } from './trainer';
 
 /** The spec and coefficients of a version's trained.json, refusing anything but a logistic model. */
-export function logisticOf(file: TrainedModelFile): Pick<TrainedModelFile, 'spec' | 'model'> {
+export function logisticOf(file: TrainedModelFile): { spec: TrainedModelFile['spec']; model: LogisticModel } {
   // Read as a string: other algorithms (gbdt) are coming to the file's type.
   const algorithm: string = file.algorithm;
   if (algorithm !== 'logistic') {
@@ -20,7 +21,10 @@ export function logisticOf(file: TrainedModelFile): Pick<TrainedModelFile, 'spec
         'coefficients: start it from a version trained with "calibration": "none"',
     );
   }
-  return { spec: file.spec, model: file.model };
+  const chosen = modelOf(file);
+  if (chosen.algorithm !== 'logistic')
+    throw new InvalidInputError(`${file.modelName}'s model file holds no coefficients`);
+  return { spec: file.spec, model: chosen.model };
 }
 
 /** Lineage and settings of an online candidate, stored in its params. */

@@ -5,7 +5,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createExportModel } from '../../activities/export-model';
-import type { ExpectedOutputsFile, TrainedModelFile } from '../../activities/model-files';
+import { modelOf, type ExpectedOutputsFile, type TrainedModelFile } from '../../activities/model-files';
+import type { LogisticModel } from '../../models/types';
 import { createTrainModel } from '../../activities/train-model';
 import { validatedData } from '../../activities/validated-data';
 import type {
@@ -90,7 +91,7 @@ function awkwardRecords(file: TrainedModelFile, records: RawRecord[]): RawRecord
 
 /** The trained model's own probabilities in double, as training computed them. */
 function nodeProbabilities(file: TrainedModelFile, records: RawRecord[]): number[] {
-  return applyCalibration(file.calibration, predictProba(file.model, encodeRecords(file.spec, records)));
+  return applyCalibration(file.calibration, predictProba(logisticModelOf(file), encodeRecords(file.spec, records)));
 }
 
 function assertClose(actual: number[], expected: ArrayLike<number>, what: string): number {
@@ -223,7 +224,7 @@ describe('portable formats of calibrated versions', () => {
       const worstPmml = assertClose(pmml.probabilities, calibrated, `${pmml.evaluator}, ${method}`);
       t.diagnostic(`${method}: max |diff| ONNX ${worstOnnx.toExponential(2)}, PMML ${worstPmml.toExponential(2)}`);
       // …and they are not the uncalibrated ones: the calibration is in both files.
-      const raw = predictProba(file.model, encodeRecords(file.spec, records));
+      const raw = predictProba(logisticModelOf(file), encodeRecords(file.spec, records));
       for (const [what, scores] of [
         ['ONNX', python.probabilities],
         ['PMML', pmml.probabilities],
@@ -236,3 +237,10 @@ describe('portable formats of calibrated versions', () => {
     });
   }
 });
+
+/** The coefficients of a logistic model file (these checks train logistic models only). */
+function logisticModelOf(file: TrainedModelFile): LogisticModel {
+  const chosen = modelOf(file);
+  if (chosen.algorithm !== 'logistic') throw new Error(`expected a logistic model, got ${chosen.algorithm}`);
+  return chosen.model;
+}

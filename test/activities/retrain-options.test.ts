@@ -72,4 +72,19 @@ describe('the options a retrain reuses', () => {
     assert.equal(retargeted.positiveLabel, undefined);
     assert.deepEqual(retrainLifecycleInput('m', '/d.csv', null), { modelName: 'm', dataUri: '/d.csv' });
   });
+
+  it("reuses a gbdt version's algorithm and tree settings, and a caller may override each of them", () => {
+    const stored = retrainOptionsOf(
+      version({
+        seed: 42,
+        requestedAlgorithm: 'gbdt',
+        gbdt: { learningRate: 0.05, maxLeaves: 8, maxBins: 255, earlyStoppingRounds: 10, note: 'x' },
+      }),
+    );
+    assert.equal(stored.algorithm, 'gbdt');
+    assert.deepEqual(stored.gbdt, { learningRate: 0.05, maxLeaves: 8, earlyStoppingRounds: 10 });
+    const input = retrainLifecycleInput('m', '/d.csv', stored, { gbdt: { maxLeaves: 31 } });
+    assert.deepEqual(input.gbdt, { learningRate: 0.05, maxLeaves: 31, earlyStoppingRounds: 10 });
+    assert.equal(input.algorithm, 'gbdt');
+  });
 });

@@ -316,7 +316,7 @@ describe('the mlcycle CLI as a user runs it', () => {
     assert.match(gated.output, /"deployed": false/);
     assert.match(gated.output, /0\.99/, 'the reason names the gate');
     for (const [args, message] of [
-      [['--algorithm', 'gbdt'], /--algorithm must be "logistic" or "auto", got "gbdt"/],
+      [['--algorithm', 'svm'], /--algorithm must be "logistic", "gbdt" or "auto", got "svm"/],
       [['--min-roc-auc', '2'], /--min-roc-auc must be a number from 0 to 1, got "2"/],
     ] as const) {
       const refused = await runCli(['train', '--data', TELCO_CSV, ...args], env);

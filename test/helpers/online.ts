@@ -1,7 +1,8 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainedModelFile } from '../../activities/model-files';
+import { modelOf, type TrainedModelFile } from '../../activities/model-files';
+import type { LogisticModel } from '../../models/types';
 import type { OnlineTrainingInput, OnlineTrainingProgress } from '../../contracts';
 import { writeTelcoSample } from '../../data/sample-generator';
 import { encodeRecords } from '../../models/features';
@@ -87,7 +88,7 @@ export async function versionProbabilities(
   const record = registry.getVersion(modelName, version);
   if (!record?.modelPath || !record.modelSha256) throw new Error(`${modelName} v${version} has no model file`);
   const file = await readVerifiedJson<TrainedModelFile>(record.modelPath, record.modelSha256);
-  return predictProba(file.model, encodeRecords(file.spec, records));
+  return predictProba(logisticModelOf(file), encodeRecords(file.spec, records));
 }
 
 /** Writes a finished run's history to test-output/ (test/fixtures/ holds copies the replay test replays). */
@@ -97,4 +98,11 @@ export async function saveHistory(
 ): Promise<void> {
   mkdirSync(TEST_OUTPUT, { recursive: true });
   writeFileSync(join(TEST_OUTPUT, file), historyToJSON(await handle.fetchHistory()));
+}
+
+/** The coefficients of a logistic model file (these checks train logistic models only). */
+function logisticModelOf(file: TrainedModelFile): LogisticModel {
+  const chosen = modelOf(file);
+  if (chosen.algorithm !== 'logistic') throw new Error(`expected a logistic model, got ${chosen.algorithm}`);
+  return chosen.model;
 }

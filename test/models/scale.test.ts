@@ -5,6 +5,7 @@ import { after, describe, test } from 'node:test';
 import { readCsvTable } from '../../data/csv-reader';
 import { writeTelcoSample } from '../../data/sample-generator';
 import { stratifiedSplit } from '../../models/split';
+import { trainGbdtModel } from '../../models/gbdt/train';
 import { trainLogisticModel } from '../../models/training';
 import { tempHome } from '../helpers/paths';
 
@@ -46,6 +47,25 @@ describe('training at 300,000 rows', () => {
     });
     assert.equal(result.split.test.length + result.finalRows.length, ROWS);
     assert.equal(result.testProbabilities.length, result.split.test.length);
+    assert.ok(result.metrics.rocAuc > 0.75, `ROC AUC ${result.metrics.rocAuc}`);
+  });
+
+  test('grows gradient-boosted trees on the same 300,000 rows with one byte per cell and learns the signal', async () => {
+    const { table } = await readCsvTable(join(dir, 'telco-300k.csv'));
+    const result = trainGbdtModel(table, {
+      target: 'Churn',
+      positiveLabel: 'Yes',
+      inputs: [
+        { name: 'tenure', kind: 'numeric' },
+        { name: 'MonthlyCharges', kind: 'numeric' },
+        { name: 'Contract', kind: 'categorical' },
+        { name: 'InternetService', kind: 'categorical' },
+      ],
+      seed: 42,
+      params: { maxIterations: 30 },
+    });
+    assert.equal(result.testProbabilities.length, result.split.test.length);
+    assert.ok(result.model.trees.length > 0);
     assert.ok(result.metrics.rocAuc > 0.75, `ROC AUC ${result.metrics.rocAuc}`);
   });
 });
