@@ -11,6 +11,7 @@ import type { GateMetrics, GateOutcome, PromotionRule } from '../contracts/rollo
 import { judgePromotion } from './promotion-rule';
 import { currentRun } from './run-files';
 import { readExpected } from './smoke-test';
+import { rowsUnseenByChampion } from './champion-unseen-rows';
 
 export interface CompareWithChampionInput {
   modelName: string;
@@ -19,6 +20,9 @@ export interface CompareWithChampionInput {
 }
 
 const SCORE_BATCH = 2000;
+/** Fewer rows than this (or of one class) give metrics too noisy to rank two versions by. */
+const MIN_COMPARED_ROWS = 100;
+const MIN_CLASS_ROWS = 10;
 
 /**
  * The promotion gate against the champion: both versions' ONNX files score the new version's held-back
@@ -48,18 +52,27 @@ export function createCompareWithChampion(registry: ModelRegistry) {
     if (!labels || labels.length !== expected.records.length) {
       return { compared: false, reason: `not compared: version ${version} kept no labels for its held-back rows` };
     }
-    // Rows the champion cannot take (a column it needs that the new version dropped, say) are left out.
+    // Rows the champion cannot take (a column it needs that the new version dropped, say) are left out,
+    // and so are rows it trained on (champion-unseen-rows.ts says why).
+    const unseen = await rowsUnseenByChampion(champion, candidate.spec.inputs, expected.records, (rows) =>
+      heartbeat({ championRowsRead: rows }),
+    );
+    const fair = unseen.known ? new Set(unseen.rows) : undefined;
     const usable = expected.records.flatMap((record, row) =>
-      checkRecords([record], champion.spec).count === 0 ? [row] : [],
+      (fair === undefined || fair.has(row)) && checkRecords([record], champion.spec).count === 0 ? [row] : [],
     );
     const y = usable.map((row) => labels[row] as number);
     const positives = y.reduce((sum, label) => sum + label, 0);
-    if (positives === 0 || positives === y.length) {
+    const fairRows = unseen.known
+      ? `${unseen.rows.length} of its ${expected.records.length} held-back rows are new to champion v${champion.version} (it trained on the rest)`
+      : `${expected.records.length} held-back rows`;
+    if (y.length < MIN_COMPARED_ROWS || positives < MIN_CLASS_ROWS || y.length - positives < MIN_CLASS_ROWS) {
       return {
         compared: false,
-        reason: `not compared: of ${expected.records.length} held-back rows the champion accepts ${usable.length}, too few of both classes`,
+        reason: `not compared: ${fairRows}; the champion accepts ${usable.length} of them (${positives} positive), fewer than the ${MIN_COMPARED_ROWS} rows with ${MIN_CLASS_ROWS} of each class a fair comparison needs`,
       };
     }
+    if (!unseen.known) log.warn('the champion may have trained on some compared rows', { reason: unseen.reason });
     const records = usable.map((row) => expected.records[row] as RawRecord);
     const championP = await scoreAll(champion, records);
     const candidateP = await scoreAll(candidate, records);

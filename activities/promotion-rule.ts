@@ -3,12 +3,15 @@ import type { GateMetric, GateMetrics, PromotionRule } from '../contracts/rollou
 // The rule a new version must pass against the champion on the same rows. Pure, so it is unit-tested
 // apart from the scoring.
 
+// The default tolerates a drop within the noise of a few hundred compared rows (a ROC AUC measured on
+// 300 rows moves by about 0.02 from sample to sample): a retrain as good as the champion must not be
+// turned away by chance. Set minDelta >= 0 to demand an improvement.
 export const DEFAULT_PROMOTION_RULE: Required<PromotionRule> = {
   metric: 'rocAuc',
-  minDelta: 0,
+  minDelta: -0.01,
   guards: [
-    { metric: 'logLoss', maxRegression: 0.01 },
-    { metric: 'brier', maxRegression: 0.005 },
+    { metric: 'logLoss', maxRegression: 0.02 },
+    { metric: 'brier', maxRegression: 0.01 },
   ],
 };
 
@@ -30,13 +33,13 @@ export function judgePromotion(
   const metric = rule?.metric ?? DEFAULT_PROMOTION_RULE.metric;
   const minDelta = rule?.minDelta ?? DEFAULT_PROMOTION_RULE.minDelta;
   const guards = rule?.guards ?? DEFAULT_PROMOTION_RULE.guards;
-  const on = `on the same ${versions.rows} held-back rows`;
+  const on = `on the same ${versions.rows} held-back rows the champion never trained on`;
   const gain = improvement(metric, candidate, champion);
   const figures = `${metric} ${fmt(candidate[metric])} vs champion v${versions.champion}'s ${fmt(champion[metric])}`;
   const failures: string[] = [];
   if (!(gain >= minDelta - 1e-12)) {
     failures.push(
-      `${figures}: ${gain >= 0 ? `improves by ${fmt(gain)}` : `worse by ${fmt(-gain)}`}, needs an improvement of at least ${minDelta}`,
+      `${figures}: ${gain >= 0 ? `improves by ${fmt(gain)}` : `worse by ${fmt(-gain)}`}, ${minDelta < 0 ? `may fall by at most ${-minDelta}` : `needs an improvement of at least ${minDelta}`}`,
     );
   }
   for (const guard of guards) {

@@ -10,6 +10,7 @@ import type { MlLifecycleInput, MlLifecycleResult } from '../../contracts';
 import { readShadowLog } from '../../serving/shadow-log';
 import type { mlLifecycle } from '../../workflows';
 import { runCli } from '../helpers/cli-process';
+import { generateTelcoCsv } from '../../data/sample-generator';
 import { TELCO_CSV, TEST_OUTPUT, tempHome } from '../helpers/paths';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait-for';
@@ -163,15 +164,16 @@ describe('safe rollouts, the champion gate and approval on a real stack', () => 
 
   it('keeps a worse challenger out of serving and says why, with both versions scored on the same rows', async () => {
     const champion = stack.registry.getServing(MODEL)?.version;
-    // A few hundred rows of the same data: a weaker model than the champion fitted on all of it.
-    const lines = readFileSync(TELCO_CSV, 'utf8').split('\n');
-    const tiny = join(tempHome('tiny-telco'), 'tiny.csv');
-    writeFileSync(tiny, `${lines.slice(0, 301).join('\n')}\n`);
-    const result: MlLifecycleResult = await (await lifecycle({ dataUri: tiny })).result();
+    // Customers the champion never saw (generated, Telco-shaped), fitted by a one-split tree: a far weaker
+    // model, compared with the champion on its own held-back rows, none of which the champion trained on.
+    const fresh = join(tempHome('fresh-telco'), 'fresh.csv');
+    writeFileSync(fresh, generateTelcoCsv({ rows: 2000, seed: 11 }));
+    const stump = { algorithm: 'gbdt' as const, gbdt: { maxIterations: 1, maxLeaves: 2 } };
+    const result: MlLifecycleResult = await (await lifecycle({ dataUri: fresh, ...stump })).result();
     assert.equal(result.deployed, false);
     assert.match(
       result.reason,
-      /champion gate: version \d+ loses on the same \d+ held-back rows: .*registered as challenger/,
+      /champion gate: version \d+ loses on the same \d+ held-back rows the champion never trained on: .*registered as challenger/,
     );
     assert.ok(result.comparison?.compared);
     assert.equal(result.comparison.championVersion, champion);
