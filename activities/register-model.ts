@@ -65,6 +65,7 @@ export function createRegisterModel({ registry, packageVersion, gitCommit }: Reg
               minRocAuc: input.options.minRocAuc,
               minRowsPerClass: input.options.minRowsPerClass,
               ...(input.options.algorithm ? { requestedAlgorithm: input.options.algorithm } : {}),
+              ...(input.options.promotion ? { promotion: input.options.promotion } : {}),
             }
           : {}),
       },

@@ -1,6 +1,6 @@
 import type { ModelVersionRecord } from '../registry/types';
 import { Value } from 'typebox/value';
-import { ClassWeightsOption, ThresholdObjective, type MlLifecycleInput } from '../contracts';
+import { ClassWeightsOption, PromotionRule, ThresholdObjective, type MlLifecycleInput } from '../contracts';
 import type { GbdtOptions } from '../contracts';
 import type { RetrainOptions } from '../contracts/monitor-activities';
 
@@ -31,6 +31,7 @@ export function retrainOptionsOf(record: ModelVersionRecord): RetrainOptions {
     ...(algorithm ? { algorithm } : {}),
     ...trainingChoicesOf(params),
     ...(gbdt ? { gbdt } : {}),
+    ...(Value.Check(PromotionRule, params.promotion) ? { promotion: params.promotion } : {}),
   };
 }
 

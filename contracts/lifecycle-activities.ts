@@ -1,3 +1,4 @@
+import type { PromotionRule } from './rollout';
 import type { DataProblem, InputColumn } from './data';
 import type { CalibrationMethod, ClassWeightsOption, ThresholdObjective } from './lifecycle';
 import type { GbdtOptions } from './lifecycle';
@@ -88,7 +89,7 @@ export interface RegisterModelInput {
   trained: TrainedModel;
   exported: ExportedModel;
   /** The run's own options, stored in the version's params for retrains (absent in runs before they were). */
-  options?: { minRocAuc: number; minRowsPerClass: number; algorithm?: string };
+  options?: { minRocAuc: number; minRowsPerClass: number; algorithm?: string; promotion?: PromotionRule };
 }
 
 export interface RegisteredModel {

@@ -71,6 +71,7 @@ export type RetrainOptions = Pick<
   | 'calibration'
   | 'thresholdObjective'
   | 'classWeights'
+  | 'promotion'
 > & { fromVersion: number };
 
 export interface RetrainOptionsInput {

@@ -115,6 +115,8 @@ export async function mlLifecycle(rawInput: MlLifecycleInput): Promise<MlLifecyc
           minRocAuc: input.minRocAuc ?? DEFAULTS.minRocAuc,
           minRowsPerClass: input.minRowsPerClass ?? DEFAULTS.minRowsPerClass,
           ...(input.algorithm ? { algorithm: input.algorithm } : {}),
+          // Kept like minRocAuc, so a retrain of this version faces the same rule against the champion.
+          ...(input.promotion ? { promotion: input.promotion } : {}),
         },
       }),
     (r) => `version ${r.version}`,

@@ -16,6 +16,7 @@ const OVERRIDE_KEYS = [
   'calibration',
   'thresholdObjective',
   'classWeights',
+  'promotion',
 ] as const satisfies readonly (keyof RetrainOverrides)[];
 
 /**

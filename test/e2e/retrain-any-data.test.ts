@@ -135,6 +135,9 @@ describe('the retrain loop with data that is not Telco', () => {
           positiveLabel,
           ...(data.idColumn ? { idColumn: data.idColumn } : {}),
           minRocAuc: 0.55,
+          // Kept with the version, so every retrain below faces it. The drifted traffic carries values far
+          // outside the training range, which moves log loss more than ranking; this loop is judged by rank.
+          promotion: { metric: 'rocAuc', minDelta: -0.02, guards: [] },
         });
         assert.equal(v1.deployed, true, v1.reason);
       });
@@ -220,6 +223,7 @@ describe('the retrain loop with data that is not Telco', () => {
         assert.equal(v3?.version, 3);
         assert.equal(retrained.retrain?.version, 3);
         assert.deepEqual([v3?.target, v3?.positiveLabel, v3?.dataRows], [target, positiveLabel, 1500]);
+        assert.deepEqual(v3?.params.promotion, { metric: 'rocAuc', minDelta: -0.02, guards: [] }, 'the rule is kept');
 
         // A registered version starts the cooldown.
         await predict(model, traffic(14).records);
