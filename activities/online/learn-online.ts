@@ -8,10 +8,11 @@ import {
   trainerFromState,
   trainerState,
   type ProgressiveTrainer,
+  writeCheckpoint,
 } from '../../models/online';
 import type { RawRecord } from '../../models/types';
 import type { PredictionLogReader } from '../../monitoring/prediction-log';
-import { pruneCheckpoints, saveCheckpoint } from './checkpoint-files';
+import { pruneCheckpoints } from './checkpoint-files';
 import { readFeedback } from './feedback-source';
 import { readKafka } from './kafka-source';
 import type { LabelledBatch, SourceItem } from './labelled-batch';
@@ -53,7 +54,7 @@ export function createLearnOnlineBatch(deps: LearnDeps) {
     const unchanged = step.consumed === 0;
     const checkpoint = unchanged
       ? input.checkpoint
-      : await saveCheckpoint(dirname(input.checkpoint.path), trainerState(trainer, { ...meta }));
+      : await writeCheckpoint(dirname(input.checkpoint.path), trainerState(trainer, { ...meta }));
     if (!unchanged) await pruneCheckpoints(dirname(checkpoint.path), [input.checkpoint.path, checkpoint.path]);
     if (step.learned > 0) {
       log.info('online batch learned', { records: step.learned, recordsLearned: trainer.learner.recordsLearned });

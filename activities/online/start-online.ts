@@ -1,11 +1,11 @@
 import { log } from '@temporalio/activity';
 import type { OnlineCursor, StartOnlineInput, StartOnlineResult } from '../../contracts/online';
 import { WarmStartError } from '../../core/errors';
-import { logisticOf, ProgressiveTrainer, ProgressiveWindow, trainerState } from '../../models/online';
+import { logisticOf, ProgressiveTrainer, ProgressiveWindow, trainerState, writeCheckpoint } from '../../models/online';
 import type { ModelRegistry } from '../../registry/model-registry';
 import type { TrainedModelFile } from '../model-files';
 import { currentRun, readVerifiedJson } from '../run-files';
-import { checkpointDir, saveCheckpoint } from './checkpoint-files';
+import { checkpointDir } from './checkpoint-files';
 import type { OnlineMeta } from './meta';
 import { snapshotOf } from './snapshot';
 
@@ -62,7 +62,7 @@ export function createStartOnlineTraining({ registry, home }: OnlineDeps) {
       recent: { records: [], labels: [] },
       servingVersion: serving.version,
     };
-    const checkpoint = await saveCheckpoint(
+    const checkpoint = await writeCheckpoint(
       checkpointDir(home, currentRun().workflowId),
       trainerState(trainer, meta as unknown as Record<string, unknown>),
     );
