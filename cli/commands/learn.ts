@@ -12,6 +12,7 @@ import { loadConfig, type MlcycleConfig } from '../../core/config';
 import type { onlineTraining } from '../../workflows';
 import { checkModelName, checkWorkflowInput } from '../check-input';
 import { commandConsole } from '../console';
+import { describeFailure } from '../follow-run';
 import { localBroker } from '../kafka/local-broker';
 import { waitForShutdownSignal } from '../shutdown';
 import { connectClient } from '../temporal-connection';
@@ -67,11 +68,24 @@ export async function runLearnCommand(options: LearnCommandOptions): Promise<voi
       throw err;
     };
     switch (actions[0]) {
-      case 'status':
+      case 'status': {
+        // A run that ended still answers the query with its last progress; say how it ended first.
+        const { status } = await handle.describe().catch(notFound);
+        if (status.name === 'FAILED') {
+          const failure = await handle.result().then(
+            () => '',
+            (err: unknown) => describeFailure(err),
+          );
+          out.error(`${workflowId} ${failure}`);
+          process.exitCode = 1;
+        } else if (status.name !== 'RUNNING') {
+          out.info(`${workflowId} is ${status.name.toLowerCase()}`);
+        }
         for (const line of progressLines(await handle.query<OnlineTrainingProgress>('progress').catch(notFound))) {
           out.info(line);
         }
         return;
+      }
       case 'pause':
         await handle.signal('pause', 'npx mlcycle learn --pause').catch(notFound);
         out.info(`${workflowId}: pause asked; it pauses after the records it is learning now`);

@@ -10,7 +10,8 @@ export function logisticOf(file: TrainedModelFile): { spec: TrainedModelFile['sp
   const algorithm: string = file.algorithm;
   if (algorithm !== 'logistic') {
     throw new InvalidInputError(
-      `${file.modelName}'s model is "${algorithm}"; online training updates logistic regression coefficients only`,
+      `${file.modelName}'s model is "${algorithm}"; online training updates logistic regression coefficients only: ` +
+        'serve a logistic version first (npx mlcycle models promote, or train with "algorithm": "logistic")',
     );
   }
   if (file.calibration) {
